@@ -1,0 +1,374 @@
+"""The editors' tool: the codebook is edited here, the implementation record read.
+
+Evidence and assessments are history. Analysts write them through the public pages
+(services do the checks); here they are shown read-only, and a deadline change is
+saved as a revision with its reason.
+"""
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.utils import timezone
+from simple_history.admin import SimpleHistoryAdmin
+
+from . import services
+from .models import (
+    Assessment,
+    Body,
+    Commitment,
+    CommitmentBody,
+    Deadline,
+    DeadlineRevision,
+    Declaration,
+    Evidence,
+    OverdueBand,
+    Paragraph,
+    Role,
+)
+
+
+class ReadOnlyMixin:
+    """History that must not be edited: viewable, never changed or deleted here."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ParagraphInline(admin.TabularInline):
+    model = Paragraph
+    extra = 0
+    fields = ["number", "section", "text"]
+    ordering = ["number"]
+
+
+@admin.register(Declaration)
+class DeclarationAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "place", "date", "reference_prefix", "slug", "imported_at"]
+    search_fields = ["title", "place", "source", "slug"]
+    date_hierarchy = "date"
+    readonly_fields = ["content_hash", "source_file", "imported_at"]
+    inlines = [ParagraphInline]
+
+
+@admin.register(Paragraph)
+class ParagraphAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "declaration", "section", "text"]
+    list_filter = ["declaration"]
+    list_select_related = ["declaration"]
+    search_fields = ["text", "declaration__title"]
+    ordering = ["declaration", "number"]
+
+
+@admin.register(Body)
+class BodyAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "short_name", "kind", "parent"]
+    list_filter = ["kind"]
+    list_select_related = ["parent"]
+    search_fields = ["name", "short_name", "slug"]
+    autocomplete_fields = ["parent"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+class OverdueFilter(admin.SimpleListFilter):
+    title = "overdue today"
+    parameter_name = "overdue"
+
+    def lookups(self, request, model_admin):
+        return OverdueBand.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in OverdueBand.values:
+            return queryset.in_bands([self.value()], timezone.localdate())
+        return queryset
+
+
+class ResponsibleBodyFilter(admin.SimpleListFilter):
+    title = "body"
+    parameter_name = "body"
+
+    def lookups(self, request, model_admin):
+        return Body.objects.values_list("slug", "name")
+
+    def queryset(self, request, queryset):
+        if self.value():
+            body = Body.objects.filter(slug=self.value()).first()
+            return queryset.owned_by(body) if body else queryset.none()
+        return queryset
+
+
+class CommitmentBodyInline(admin.TabularInline):
+    model = CommitmentBody
+    extra = 1
+    autocomplete_fields = ["body"]
+
+
+class DeadlineForm(forms.ModelForm):
+    reason = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Required when you change the wording, kind or window of an "
+        "existing deadline: it is kept with the revision.",
+    )
+
+    class Meta:
+        model = Deadline
+        fields = [
+            "wording",
+            "kind",
+            "event",
+            "earliest",
+            "latest",
+            "precision",
+            "note",
+            "review_date",
+        ]
+
+    REVISED_FIELDS = {"wording", "kind", "earliest", "latest", "precision"}
+
+    def is_revision(self) -> bool:
+        return bool(
+            self.instance.pk
+            and self.instance._state.adding is False
+            and self.REVISED_FIELDS & set(self.changed_data)
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.is_revision() and not (cleaned.get("reason") or "").strip():
+            raise ValidationError(
+                {"reason": "Say why the deadline changes; the old window is kept."}
+            )
+        return cleaned
+
+
+class DeadlineInline(admin.StackedInline):
+    model = Deadline
+    form = DeadlineForm
+    can_delete = False
+    min_num = 1
+    max_num = 1
+
+
+class EvidenceInline(ReadOnlyMixin, admin.TabularInline):
+    model = Evidence
+    extra = 0
+    fields = [
+        "event_date",
+        "summary",
+        "source_title",
+        "source_url",
+        "direction",
+        "logged_by",
+        "retracted_at",
+    ]
+    readonly_fields = fields
+    show_change_link = True
+
+
+class AssessmentInline(ReadOnlyMixin, admin.TabularInline):
+    model = Assessment
+    fk_name = "commitment"
+    extra = 0
+    fields = [
+        "as_of",
+        "status",
+        "member_state",
+        "confidence",
+        "rationale",
+        "recorded_by",
+        "recorded_at",
+        "corrects",
+    ]
+    readonly_fields = fields
+    show_change_link = True
+
+
+@admin.register(Commitment)
+class CommitmentAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "reference",
+        "title",
+        "paragraph_number",
+        "responsible",
+        "deadline_wording",
+        "deadline_window",
+        "current_status",
+        "theme",
+    ]
+    list_display_links = ["reference", "title"]
+    list_filter = [
+        OverdueFilter,
+        "current_status",
+        "declaration",
+        "theme",
+        "kind",
+        "deadline__kind",
+        ResponsibleBodyFilter,
+    ]
+    list_select_related = ["declaration", "paragraph", "deadline"]
+    search_fields = ["reference", "title", "quote", "theme"]
+    autocomplete_fields = ["declaration", "paragraph"]
+    readonly_fields = ["current_status", "current_status_since"]
+    fieldsets = [
+        (None, {"fields": ["declaration", "paragraph", "reference", "title", "kind"]}),
+        ("Text", {"fields": ["quote", "theme", "notes"]}),
+        ("Status (kept from the latest assessment)", {"fields": readonly_fields}),
+    ]
+    inlines = [CommitmentBodyInline, DeadlineInline, EvidenceInline, AssessmentInline]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(
+                Prefetch(
+                    "body_links",
+                    queryset=CommitmentBody.objects.filter(
+                        role=Role.RESPONSIBLE
+                    ).select_related("body"),
+                    to_attr="responsible_links",
+                )
+            )
+        )
+
+    @admin.display(description="¶", ordering="paragraph__number")
+    def paragraph_number(self, obj):
+        return obj.paragraph.number
+
+    @admin.display(description="responsible")
+    def responsible(self, obj):
+        links = getattr(obj, "responsible_links", None)
+        if links is None:
+            links = obj.body_links.filter(role=Role.RESPONSIBLE).select_related("body")
+        return ", ".join(link.body.label for link in links) or "—"
+
+    @admin.display(description="deadline", ordering="deadline__latest")
+    def deadline_wording(self, obj):
+        deadline = getattr(obj, "deadline", None)
+        return deadline.wording if deadline and deadline.wording else "—"
+
+    @admin.display(description="due window")
+    def deadline_window(self, obj):
+        deadline = getattr(obj, "deadline", None)
+        return deadline.window_display if deadline else "—"
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Deadline:
+            return super().save_formset(request, form, formset, change)
+        for deadline_form in formset.forms:
+            if not deadline_form.has_changed() and deadline_form.instance.pk:
+                continue
+            if deadline_form.is_revision():
+                changes = {
+                    f: deadline_form.cleaned_data[f] for f in DeadlineForm.Meta.fields
+                }
+                services.deadline_revise(
+                    deadline=deadline_form.instance,
+                    revised_by=request.user,
+                    reason=deadline_form.cleaned_data["reason"],
+                    **changes,
+                )
+            else:
+                deadline = deadline_form.save(commit=False)
+                deadline.commitment = form.instance
+                deadline.save()
+
+
+class DeadlineRevisionInline(ReadOnlyMixin, admin.TabularInline):
+    model = DeadlineRevision
+    extra = 0
+    fields = [
+        "revised_at",
+        "revised_by",
+        "reason",
+        "old_wording",
+        "old_window_display",
+        "new_wording",
+        "new_window_display",
+    ]
+    readonly_fields = fields
+
+
+@admin.register(Deadline)
+class DeadlineAdmin(SimpleHistoryAdmin):
+    form = DeadlineForm
+    list_display = ["commitment", "wording", "kind", "window_display", "precision"]
+    list_filter = ["kind", "precision"]
+    list_select_related = ["commitment"]
+    search_fields = ["commitment__reference", "wording", "event", "note"]
+    autocomplete_fields = ["commitment"]
+    inlines = [DeadlineRevisionInline]
+
+    def get_fields(self, request, obj=None):
+        fields = ["commitment", *DeadlineForm.Meta.fields, "reason"]
+        return fields
+
+    def save_model(self, request, obj, form, change):
+        if change and form.is_revision():
+            services.deadline_revise(
+                deadline=obj,
+                revised_by=request.user,
+                reason=form.cleaned_data["reason"],
+                **{f: form.cleaned_data[f] for f in DeadlineForm.Meta.fields},
+            )
+        else:
+            super().save_model(request, obj, form, change)
+
+
+@admin.register(DeadlineRevision)
+class DeadlineRevisionAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = [
+        "deadline",
+        "revised_at",
+        "revised_by",
+        "old_window_display",
+        "new_window_display",
+        "reason",
+    ]
+    list_select_related = ["deadline__commitment", "revised_by"]
+    search_fields = ["deadline__commitment__reference", "reason"]
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = [
+        "commitment",
+        "event_date",
+        "summary",
+        "source_title",
+        "direction",
+        "logged_by",
+        "is_retracted",
+    ]
+    list_filter = ["direction", "commitment__declaration"]
+    list_select_related = ["commitment", "logged_by"]
+    search_fields = ["summary", "source_title", "source_url", "commitment__reference"]
+    date_hierarchy = "event_date"
+
+    @admin.display(boolean=True, description="retracted")
+    def is_retracted(self, obj):
+        return obj.is_retracted
+
+
+@admin.register(Assessment)
+class AssessmentAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = [
+        "commitment",
+        "status",
+        "as_of",
+        "member_state",
+        "confidence",
+        "recorded_by",
+        "recorded_at",
+    ]
+    list_filter = ["status", "confidence", "commitment__declaration"]
+    list_select_related = ["commitment", "member_state", "recorded_by"]
+    search_fields = ["commitment__reference", "rationale"]
+    date_hierarchy = "as_of"

@@ -1,0 +1,39 @@
+from .bodies import Body
+from .choices import (
+    BodyKind,
+    CommitmentKind,
+    Confidence,
+    DatePrecision,
+    DeadlineKind,
+    Direction,
+    OverdueBand,
+    Precision,
+    Role,
+    Status,
+)
+from .commitments import Commitment, CommitmentBody
+from .deadlines import Deadline, DeadlineRevision
+from .declarations import Declaration, Paragraph
+from .records import Assessment, Evidence
+
+__all__ = [
+    "Assessment",
+    "Body",
+    "BodyKind",
+    "Commitment",
+    "CommitmentBody",
+    "CommitmentKind",
+    "Confidence",
+    "DatePrecision",
+    "Deadline",
+    "DeadlineKind",
+    "DeadlineRevision",
+    "Declaration",
+    "Direction",
+    "Evidence",
+    "OverdueBand",
+    "Paragraph",
+    "Precision",
+    "Role",
+    "Status",
+]

@@ -1,0 +1,87 @@
+"""Bodies: the actors that own, support, or are addressed by commitments."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from .choices import BodyKind
+
+
+class BodyQuerySet(models.QuerySet):
+    def member_states(self):
+        """Bodies that are member states of the organisation."""
+        return self.filter(kind=BodyKind.MEMBER_STATE)
+
+    def for_public_list(self):
+        """Bodies with their parent and the number of commitments they are party to."""
+        return (
+            self.select_related("parent")
+            .annotate(
+                commitment_count=models.Count(
+                    "commitment_links__commitment", distinct=True
+                )
+            )
+            .order_by("kind", "name")
+        )
+
+
+class Body(models.Model):
+    slug = models.SlugField(max_length=80, unique=True)
+    name = models.CharField(max_length=200, unique=True, help_text="Full name.")
+    short_name = models.CharField(
+        max_length=60, blank=True, help_text="Abbreviation, e.g. RATS."
+    )
+    kind = models.CharField(max_length=20, choices=BodyKind.choices)
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        help_text="The body this one sits under (the RATS Council governs RATS).",
+    )
+    description = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+    objects = BodyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "bodies"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=BodyKind.values), name="body_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(parent=models.F("pk")), name="body_not_own_parent"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("declarations:body-detail", args=[self.slug])
+
+    @property
+    def label(self) -> str:
+        """The short name where there is one, for tight spaces."""
+        return self.short_name or self.name
+
+    def ancestors(self) -> list["Body"]:
+        """Parents from the nearest up; hierarchies are a few levels deep."""
+        chain, seen, node = [], {self.pk}, self.parent
+        while node is not None and node.pk not in seen:
+            chain.append(node)
+            seen.add(node.pk)
+            node = node.parent
+        return chain
+
+    def clean(self):
+        node, seen = self.parent, set()
+        while node is not None and node.pk not in seen:
+            if self.pk is not None and node.pk == self.pk:
+                raise ValidationError({"parent": "A body cannot sit under itself."})
+            seen.add(node.pk)
+            node = node.parent

@@ -1,0 +1,180 @@
+"""The tracker's vocabularies, each with the definition the methodology page prints.
+
+Every label and definition lives here once: models, forms, filters, exports and the
+methodology page read them from these classes, so the published rules cannot drift
+from the ones the code applies.
+"""
+
+from django.db import models
+
+
+class Status(models.TextChoices):
+    """The status ladder (DESIGN.md), from no assessment to closed."""
+
+    UNASSESSED = "unassessed", "Unassessed"
+    NOT_STARTED = "not_started", "Not started"
+    IN_PROGRESS = "in_progress", "In progress"
+    STALLED = "stalled", "Stalled"
+    IMPLEMENTED = "implemented", "Implemented"
+    SUPERSEDED = "superseded", "Superseded"
+    ABANDONED = "abandoned", "Abandoned"
+
+    @classmethod
+    def open_values(cls) -> list[str]:
+        """Statuses under which a commitment is still owed (and can be overdue)."""
+        return [cls.UNASSESSED, cls.NOT_STARTED, cls.IN_PROGRESS, cls.STALLED]
+
+    @classmethod
+    def closed_values(cls) -> list[str]:
+        return [cls.IMPLEMENTED, cls.SUPERSEDED, cls.ABANDONED]
+
+    @classmethod
+    def assessable(cls) -> list[tuple[str, str]]:
+        """Choices an analyst can record: every status but 'unassessed'."""
+        return [(v, label) for v, label in cls.choices if v != cls.UNASSESSED]
+
+    @property
+    def is_open(self) -> bool:
+        return self in self.open_values()
+
+    @property
+    def definition(self) -> str:
+        return STATUS_DEFINITIONS[self]
+
+
+STATUS_DEFINITIONS = {
+    Status.UNASSESSED: "No analyst has assessed the commitment yet. This is not the "
+    "same as 'not started': it means nobody has looked.",
+    Status.NOT_STARTED: "Assessed, and no action towards the commitment was found.",
+    Status.IN_PROGRESS: "Steps have been taken, but the commitment is not complete.",
+    Status.STALLED: "Action began and stopped, or was repeatedly postponed.",
+    Status.IMPLEMENTED: "Done as promised.",
+    Status.SUPERSEDED: "Replaced by a later decision, which the assessment names.",
+    Status.ABANDONED: "Explicitly dropped, or the chance to do it has passed.",
+}
+
+
+class BodyKind(models.TextChoices):
+    ORGAN = "organ", "Organ of the organisation"
+    MEMBER_STATE = "member_state", "Member state"
+    EXTERNAL = "external", "External party"
+
+
+class Role(models.TextChoices):
+    RESPONSIBLE = "responsible", "Responsible"
+    SUPPORTING = "supporting", "Supporting"
+    ADDRESSEE = "addressee", "Addressee"
+
+    @property
+    def definition(self) -> str:
+        return {
+            Role.RESPONSIBLE: "Owns the commitment: the declaration says it will act.",
+            Role.SUPPORTING: "Acts jointly with or assists the responsible body.",
+            Role.ADDRESSEE: "A party the declaration calls on to act, usually outside "
+            "the organisation.",
+        }[self]
+
+
+class CommitmentKind(models.TextChoices):
+    DECISION = "decision", "Decision or agreement"
+    PLEDGE = "pledge", "Pledge to act"
+    CALL = "call", "Call on others"
+
+
+class DeadlineKind(models.TextChoices):
+    CALENDAR = "calendar", "Calendar date or period"
+    EVENT = "event", "Event"
+    VAGUE = "vague", "Vague"
+    NONE = "none", "None"
+
+    @property
+    def definition(self) -> str:
+        return {
+            DeadlineKind.CALENDAR: "The text names a day, month, season, quarter or "
+            "year ('in the autumn of 2005').",
+            DeadlineKind.EVENT: "The text ties the deadline to an event ('by the next "
+            "2006 Summit'). The window starts as wide as the wording allows and "
+            "narrows to the event's date once it is known.",
+            DeadlineKind.VAGUE: "The text asks for speed without a date ('in the near "
+            "future', 'urgently'). No window, so never overdue; analysts may set a "
+            "review date.",
+            DeadlineKind.NONE: "The text sets no deadline. Never overdue.",
+        }[self]
+
+
+class Precision(models.TextChoices):
+    DAY = "day", "Day"
+    MONTH = "month", "Month"
+    SEASON = "season", "Season"
+    QUARTER = "quarter", "Quarter"
+    YEAR = "year", "Year"
+
+    @property
+    def definition(self) -> str:
+        return {
+            Precision.DAY: "A window of one day.",
+            Precision.MONTH: "The first to the last day of a calendar month.",
+            Precision.SEASON: "Three calendar months: spring is March to May, summer "
+            "June to August, autumn September to November, winter December to "
+            "February.",
+            Precision.QUARTER: "January to March, April to June, July to September, "
+            "or October to December.",
+            Precision.YEAR: "1 January to 31 December.",
+        }[self]
+
+
+class Confidence(models.TextChoices):
+    LOW = "low", "Low"
+    MEDIUM = "medium", "Medium"
+    HIGH = "high", "High"
+
+    @property
+    def definition(self) -> str:
+        return {
+            Confidence.LOW: "Indirect or single-source evidence, or a link to the "
+            "commitment that is an inference.",
+            Confidence.MEDIUM: "Credible sources, but the link to the commitment or "
+            "the date is not fully established.",
+            Confidence.HIGH: "Primary or several independent sources establish the "
+            "event and its link to the commitment.",
+        }[self]
+
+
+class Direction(models.TextChoices):
+    TOWARD = "toward", "Toward implementation"
+    AGAINST = "against", "Against implementation"
+    NEUTRAL = "neutral", "Neither"
+
+
+class DatePrecision(models.TextChoices):
+    """How exactly a source dates an event (some give only a month or a year)."""
+
+    DAY = "day", "Day"
+    MONTH = "month", "Month"
+    YEAR = "year", "Year"
+
+
+class OverdueBand(models.TextChoices):
+    """Where a commitment stands against its due window on a given date."""
+
+    DEFINITELY = "definitely", "Definitely overdue"
+    POSSIBLY = "possibly", "Possibly overdue"
+    DUE_SOON = "due_soon", "Due soon"
+    NOT_DUE = "not_due", "Not yet due"
+    NO_WINDOW = "no_window", "No dated deadline"
+    CLOSED = "closed", "Closed"
+
+    @property
+    def definition(self) -> str:
+        return {
+            OverdueBand.DEFINITELY: "The status on the date is open and the due window "
+            "closed before that date.",
+            OverdueBand.POSSIBLY: "The status on the date is open and the date falls "
+            "inside the window, after its first day: the deadline may already have "
+            "passed.",
+            OverdueBand.DUE_SOON: "The status on the date is open and the window opens "
+            "within the coming days (90 by default), or opens that very day.",
+            OverdueBand.NOT_DUE: "The window opens later than that.",
+            OverdueBand.NO_WINDOW: "Vague or no deadline: never overdue.",
+            OverdueBand.CLOSED: "Implemented, superseded or abandoned on the date.",
+        }[self]

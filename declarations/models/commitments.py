@@ -1,0 +1,266 @@
+"""Commitments, the bodies they bind, and the rules for status and overdue on a date."""
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from .choices import CommitmentKind, OverdueBand, Role, Status
+from .records import Assessment
+
+REFERENCE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
+
+
+def due_soon_days() -> int:
+    return settings.TRACKER_DUE_SOON_DAYS
+
+
+class CommitmentQuerySet(models.QuerySet):
+    def owned_by(self, body, role: str | None = None):
+        """Commitments a body is party to, in any role or in the given one."""
+        links = CommitmentBody.objects.filter(body=body)
+        if role:
+            links = links.filter(role=role)
+        return self.filter(pk__in=links.values("commitment"))
+
+    def with_status_as_of(self, as_of: datetime.date):
+        """Annotate ``status_on`` and ``status_since``, the status in force on a date.
+
+        That is the latest effective overall assessment whose ``as of`` is on or
+        before the date; 'unassessed' where there is none. Rows whose current status
+        already held on that date take it from the commitment row, so the
+        subqueries only run for dates before the latest assessment.
+        """
+        in_force = (
+            Assessment.objects.overall()
+            .in_force_on(as_of)
+            .filter(commitment=models.OuterRef("pk"))
+        )
+        current_holds = models.Q(current_status_since__lte=as_of) | models.Q(
+            current_status_since__isnull=True, current_status=Status.UNASSESSED
+        )
+        return self.annotate(
+            status_on=models.Case(
+                models.When(current_holds, then=models.F("current_status")),
+                default=Coalesce(
+                    models.Subquery(in_force.values("status")[:1]),
+                    models.Value(Status.UNASSESSED),
+                ),
+                output_field=models.CharField(),
+            ),
+            status_since=models.Case(
+                models.When(current_holds, then=models.F("current_status_since")),
+                default=models.Subquery(in_force.values("as_of")[:1]),
+                output_field=models.DateField(),
+            ),
+        )
+
+    def with_overdue_band(self, as_of: datetime.date, soon_days: int | None = None):
+        """Annotate ``overdue_band`` (an ``OverdueBand``) as of the date.
+
+        Needs nothing else: adds ``status_on`` itself when missing.
+        """
+        qs = (
+            self
+            if "status_on" in self.query.annotations
+            else self.with_status_as_of(as_of)
+        )
+        soon = as_of + datetime.timedelta(
+            days=due_soon_days() if soon_days is None else soon_days
+        )
+        return qs.annotate(
+            overdue_band=models.Case(
+                models.When(
+                    ~models.Q(status_on__in=Status.open_values()),
+                    then=models.Value(OverdueBand.CLOSED),
+                ),
+                models.When(
+                    deadline__latest__isnull=True,
+                    then=models.Value(OverdueBand.NO_WINDOW),
+                ),
+                models.When(
+                    deadline__latest__lt=as_of,
+                    then=models.Value(OverdueBand.DEFINITELY),
+                ),
+                models.When(
+                    deadline__earliest__lt=as_of,
+                    then=models.Value(OverdueBand.POSSIBLY),
+                ),
+                models.When(
+                    deadline__earliest__lte=soon,
+                    then=models.Value(OverdueBand.DUE_SOON),
+                ),
+                default=models.Value(OverdueBand.NOT_DUE),
+                output_field=models.CharField(),
+            )
+        )
+
+    def in_bands(self, bands, as_of: datetime.date):
+        """Commitments in any of the given overdue bands on the date."""
+        return self.with_overdue_band(as_of).filter(overdue_band__in=list(bands))
+
+    def overdue(self, as_of: datetime.date):
+        """Definitely or possibly overdue on the date."""
+        return self.in_bands([OverdueBand.DEFINITELY, OverdueBand.POSSIBLY], as_of)
+
+    def with_status(self, statuses, as_of: datetime.date):
+        """Commitments whose status in force on the date is one of ``statuses``."""
+        qs = (
+            self
+            if "status_on" in self.query.annotations
+            else self.with_status_as_of(as_of)
+        )
+        return qs.filter(status_on__in=list(statuses))
+
+    def in_document_order(self):
+        return self.order_by(
+            "declaration__date", "declaration_id", "paragraph__number", "reference"
+        )
+
+    def for_export(self, as_of: datetime.date):
+        """What the data release needs, in document order, without per-row queries."""
+        return (
+            self.select_related("declaration", "paragraph", "deadline")
+            .prefetch_related(
+                models.Prefetch(
+                    "body_links",
+                    queryset=CommitmentBody.objects.select_related("body").order_by(
+                        "role", "body__name"
+                    ),
+                )
+            )
+            .with_status_as_of(as_of)
+            .in_document_order()
+        )
+
+
+class Commitment(models.Model):
+    declaration = models.ForeignKey(
+        "declarations.Declaration", on_delete=models.PROTECT, related_name="commitments"
+    )
+    paragraph = models.ForeignKey(
+        "declarations.Paragraph", on_delete=models.PROTECT, related_name="commitments"
+    )
+    reference = models.CharField(
+        max_length=40,
+        unique=True,
+        help_text="Stable public reference, e.g. AST2005-05. Never change it once "
+        "published: URLs, exports and citations use it.",
+    )
+    title = models.CharField(max_length=300)
+    theme = models.CharField(max_length=100, db_index=True)
+    kind = models.CharField(
+        max_length=10, choices=CommitmentKind.choices, default=CommitmentKind.PLEDGE
+    )
+    quote = models.TextField(help_text="Verbatim, exactly as in the paragraph.")
+    notes = models.TextField(blank=True, help_text="How the commitment was coded.")
+    bodies = models.ManyToManyField(
+        "declarations.Body", through="CommitmentBody", related_name="commitments"
+    )
+    # The status of the latest effective overall assessment, kept by
+    # services.assessment_record so lists need no subquery for today.
+    current_status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.UNASSESSED, editable=False
+    )
+    current_status_since = models.DateField(null=True, blank=True, editable=False)
+
+    history = HistoricalRecords(
+        excluded_fields=["current_status", "current_status_since"]
+    )
+    objects = CommitmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["declaration", "paragraph__number", "reference"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(reference__regex=REFERENCE_PATTERN),
+                name="commitment_reference_format",
+                violation_error_message="A reference uses letters, digits, '.', '_' "
+                "and '-' only.",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(quote="") & ~models.Q(title=""),
+                name="commitment_has_quote_and_title",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(current_status__in=Status.values),
+                name="commitment_current_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=CommitmentKind.values),
+                name="commitment_kind_valid",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(
+                        current_status=Status.UNASSESSED,
+                        current_status_since__isnull=True,
+                    )
+                    | (
+                        ~models.Q(current_status=Status.UNASSESSED)
+                        & models.Q(current_status_since__isnull=False)
+                    )
+                ),
+                name="commitment_current_status_dated",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["current_status"], name="commitment_status_idx"),
+            models.Index(
+                fields=["declaration", "paragraph"], name="commitment_decl_para"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.reference}: {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("declarations:commitment-detail", args=[self.reference])
+
+    def clean(self):
+        errors = {}
+        if self.paragraph_id and self.declaration_id:
+            if self.paragraph.declaration_id != self.declaration_id:
+                errors["paragraph"] = "The paragraph belongs to another declaration."
+            elif self.quote and self.quote not in self.paragraph.text:
+                errors["quote"] = (
+                    f"The quote does not occur verbatim in paragraph "
+                    f"{self.paragraph.number}."
+                )
+        if errors:
+            raise ValidationError(errors)
+
+
+class CommitmentBody(models.Model):
+    commitment = models.ForeignKey(
+        Commitment, on_delete=models.CASCADE, related_name="body_links"
+    )
+    body = models.ForeignKey(
+        "declarations.Body", on_delete=models.PROTECT, related_name="commitment_links"
+    )
+    role = models.CharField(max_length=12, choices=Role.choices)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "body of a commitment"
+        ordering = ["commitment", "role", "body__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commitment", "body"], name="commitment_body_once"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(role__in=Role.values),
+                name="commitment_body_role_valid",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["body", "role"], name="commitment_body_role_idx")
+        ]
+
+    def __str__(self):
+        return f"{self.body} ({self.get_role_display()})"

@@ -1,0 +1,112 @@
+"""Declarations and their paragraphs, as imported from the source text."""
+
+import hashlib
+
+from django.db import models
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+
+class DeclarationQuerySet(models.QuerySet):
+    def for_public_list(self):
+        """Declarations with their paragraph and commitment counts, newest first."""
+        paragraphs = models.Count("paragraphs", distinct=True)
+        commitments = models.Count("commitments", distinct=True)
+        return self.annotate(
+            paragraph_count=paragraphs, commitment_count=commitments
+        ).order_by("-date", "title")
+
+
+class Declaration(models.Model):
+    slug = models.SlugField(max_length=80, unique=True)
+    title = models.CharField(max_length=500)
+    place = models.CharField(max_length=200, blank=True)
+    date = models.DateField(help_text="The day the declaration was adopted.")
+    source = models.CharField(max_length=500, blank=True)
+    reference_prefix = models.CharField(
+        max_length=20,
+        unique=True,
+        help_text="Prefix of its commitments' references, e.g. AST2005.",
+    )
+    header_fields = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Every bracketed header field of the source file, verbatim.",
+    )
+    banner = models.TextField(blank=True, help_text="The database banner, verbatim.")
+    full_text = models.TextField(help_text="The text after [Full text], verbatim.")
+    content_hash = models.CharField(max_length=64, editable=False)
+    source_file = models.CharField(max_length=255, blank=True)
+    imported_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+    objects = DeclarationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "title"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["title", "date"], name="declaration_unique_title_date"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(title=""), name="declaration_title_not_empty"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(full_text=""), name="declaration_text_not_empty"
+            ),
+        ]
+
+    def __str__(self):
+        where = f"{self.place}, " if self.place else ""
+        return f"{self.title} ({where}{self.date:%-d %B %Y})"
+
+    def get_absolute_url(self):
+        return reverse("declarations:declaration-detail", args=[self.slug])
+
+    @staticmethod
+    def hash_text(full_text: str) -> str:
+        return hashlib.sha256(full_text.encode("utf-8")).hexdigest()
+
+
+class Paragraph(models.Model):
+    declaration = models.ForeignKey(
+        Declaration, on_delete=models.CASCADE, related_name="paragraphs"
+    )
+    number = models.PositiveIntegerField(help_text="1-based, in document order.")
+    section = models.PositiveIntegerField(
+        default=1, help_text="Groups of paragraphs the text separates by a wider gap."
+    )
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["declaration", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["declaration", "number"], name="paragraph_unique_number"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(number__gte=1) & models.Q(section__gte=1),
+                name="paragraph_number_positive",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(text=""), name="paragraph_text_not_empty"
+            ),
+        ]
+
+    def __str__(self):
+        return f"¶{self.number}"
+
+    def get_absolute_url(self):
+        return f"{self.declaration.get_absolute_url()}#{self.anchor}"
+
+    @property
+    def anchor(self) -> str:
+        return f"p{self.number}"
+
+    @property
+    def is_list_item(self) -> bool:
+        return self.text.lstrip().startswith(BULLETS)
+
+
+# Line starts that mark a bulleted item; each item is a paragraph of its own.
+BULLETS = ("- ", "– ", "— ", "• ", "* ", "· ")

@@ -1,0 +1,20 @@
+import pytest
+from django.core.management import call_command
+
+from tests.factories import UserFactory
+
+
+@pytest.fixture
+def user(db):
+    return UserFactory()
+
+
+@pytest.fixture
+def superuser(db):
+    return UserFactory(username="admin", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def codebook(db):
+    """The shipped Astana codebook, for the tests that check the shipped data."""
+    call_command("loaddata", "astana_2005", verbosity=0)

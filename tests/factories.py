@@ -1,0 +1,167 @@
+"""factory_boy factories: focused data for each test, never the whole codebook."""
+
+import datetime
+
+import factory
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from declarations import services
+from declarations.models import (
+    Assessment,
+    Body,
+    BodyKind,
+    Commitment,
+    CommitmentBody,
+    Confidence,
+    Deadline,
+    DeadlineKind,
+    Declaration,
+    Direction,
+    Evidence,
+    Paragraph,
+    Precision,
+    Role,
+    Status,
+)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ["username"]
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    password = factory.django.Password("correct horse battery staple")
+
+
+class DeclarationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Declaration
+
+    title = factory.Sequence(lambda n: f"Declaration number {n}")
+    slug = factory.Sequence(lambda n: f"declaration-{n}")
+    reference_prefix = factory.Sequence(lambda n: f"D{n}")
+    place = "Astana"
+    date = datetime.date(2005, 7, 5)
+    source = "Secretariat"
+    full_text = "The text."
+    content_hash = factory.LazyAttribute(lambda d: Declaration.hash_text(d.full_text))
+
+
+class ParagraphFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Paragraph
+
+    declaration = factory.SubFactory(DeclarationFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    section = 1
+    text = factory.Sequence(lambda n: f"The parties will do thing number {n}.")
+
+
+class BodyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Body
+
+    name = factory.Sequence(lambda n: f"Council number {n}")
+    slug = factory.Sequence(lambda n: f"council-{n}")
+    short_name = factory.Sequence(lambda n: f"C{n}")
+    kind = BodyKind.ORGAN
+
+
+class MemberStateFactory(BodyFactory):
+    name = factory.Sequence(lambda n: f"Republic number {n}")
+    slug = factory.Sequence(lambda n: f"republic-{n}")
+    short_name = ""
+    kind = BodyKind.MEMBER_STATE
+
+
+class CommitmentFactory(factory.django.DjangoModelFactory):
+    """A commitment whose quote is its whole paragraph, with no deadline by default.
+
+    Pass ``deadline__kind`` etc. through ``DeadlineFactory`` (see ``with_window``).
+    """
+
+    class Meta:
+        model = Commitment
+
+    declaration = factory.SubFactory(DeclarationFactory)
+    paragraph = factory.SubFactory(
+        ParagraphFactory, declaration=factory.SelfAttribute("..declaration")
+    )
+    reference = factory.Sequence(lambda n: f"REF-{n:04d}")
+    title = factory.Sequence(lambda n: f"Do thing number {n}")
+    theme = "Security"
+    quote = factory.LazyAttribute(lambda c: c.paragraph.text)
+    deadline = factory.RelatedFactory(
+        "tests.factories.DeadlineFactory", factory_related_name="commitment"
+    )
+
+
+class DeadlineFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Deadline
+        django_get_or_create = ["commitment"]
+
+    commitment = factory.SubFactory(CommitmentFactory, deadline=None)
+    kind = DeadlineKind.NONE
+    wording = ""
+
+
+def with_window(commitment, earliest, latest, precision=Precision.DAY, **fields):
+    """Give a commitment a dated deadline window and return it."""
+    defaults = {"kind": DeadlineKind.CALENDAR, "wording": f"by {latest:%B %Y}"}
+    Deadline.objects.update_or_create(
+        commitment=commitment,
+        defaults={
+            **defaults,
+            "earliest": earliest,
+            "latest": latest,
+            "precision": precision,
+            **fields,
+        },
+    )
+    return commitment
+
+
+class CommitmentBodyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CommitmentBody
+
+    commitment = factory.SubFactory(CommitmentFactory)
+    body = factory.SubFactory(BodyFactory)
+    role = Role.RESPONSIBLE
+
+
+class EvidenceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Evidence
+
+    commitment = factory.SubFactory(CommitmentFactory)
+    event_date = datetime.date(2006, 6, 15)
+    summary = factory.Sequence(lambda n: f"Something happened, event {n}.")
+    source_title = "A report"
+    source_publisher = "A publisher"
+    source_url = "https://example.org/report"
+    direction = Direction.TOWARD
+    logged_at = factory.LazyFunction(timezone.now)
+
+
+class AssessmentFactory(factory.django.DjangoModelFactory):
+    """An assessment saved directly, then the commitment's current status refreshed."""
+
+    class Meta:
+        model = Assessment
+
+    commitment = factory.SubFactory(CommitmentFactory)
+    status = Status.IN_PROGRESS
+    confidence = Confidence.MEDIUM
+    rationale = "Because the evidence says so."
+    as_of = datetime.date(2006, 6, 15)
+    recorded_at = factory.LazyFunction(timezone.now)
+
+    @factory.post_generation
+    def refresh(obj, create, extracted, **kwargs):
+        if create:
+            services.commitment_refresh_status(obj.commitment)
