@@ -274,7 +274,8 @@ def assessment_record(
             "The as-of date cannot be before the declaration "
             f"({commitment.declaration.date:%-d %B %Y})."
         )
-    evidence = list(evidence)
+    # Re-read what is cited: the caller's copies may predate a retraction.
+    evidence = list(Evidence.objects.filter(pk__in=[e.pk for e in evidence]))
     foreign = [e for e in evidence if e.commitment_id != commitment.pk]
     if foreign:
         errors["evidence"] = "Cited evidence must belong to this commitment."

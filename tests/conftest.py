@@ -18,3 +18,8 @@ def superuser(db):
 def codebook(db):
     """The shipped Astana codebook, for the tests that check the shipped data."""
     call_command("loaddata", "astana_2005", verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

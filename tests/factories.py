@@ -85,6 +85,7 @@ class CommitmentFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Commitment
+        skip_postgeneration_save = True
 
     declaration = factory.SubFactory(DeclarationFactory)
     paragraph = factory.SubFactory(
@@ -153,6 +154,7 @@ class AssessmentFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Assessment
+        skip_postgeneration_save = True
 
     commitment = factory.SubFactory(CommitmentFactory)
     status = Status.IN_PROGRESS

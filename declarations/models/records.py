@@ -6,7 +6,7 @@ corrects, and a corrected assessment no longer counts towards any status.
 """
 
 from django.conf import settings
-from django.core.validators import URLValidator
+from django.core.validators import MaxLengthValidator, URLValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -42,12 +42,14 @@ class Evidence(models.Model):
         default=DatePrecision.DAY,
         help_text="Some sources date an event only to the month or the year.",
     )
-    summary = models.TextField(max_length=4000)
+    summary = models.TextField(max_length=4000, validators=[MaxLengthValidator(4000)])
     source_title = models.CharField(max_length=500)
     source_publisher = models.CharField(max_length=300, blank=True)
     source_url = models.URLField(max_length=1000, blank=True, validators=[http_url])
     accessed_on = models.DateField(null=True, blank=True)
-    excerpt = models.TextField(max_length=4000, blank=True)
+    excerpt = models.TextField(
+        max_length=4000, validators=[MaxLengthValidator(4000)], blank=True
+    )
     direction = models.CharField(
         max_length=10, choices=Direction.choices, default=Direction.TOWARD
     )
@@ -68,7 +70,9 @@ class Evidence(models.Model):
         on_delete=models.PROTECT,
         related_name="evidence_retracted",
     )
-    retraction_reason = models.TextField(max_length=2000, blank=True)
+    retraction_reason = models.TextField(
+        max_length=2000, validators=[MaxLengthValidator(2000)], blank=True
+    )
 
     objects = EvidenceQuerySet.as_manager()
 
@@ -174,7 +178,7 @@ class Assessment(models.Model):
         "this assesses. Empty for the commitment as a whole.",
     )
     confidence = models.CharField(max_length=10, choices=Confidence.choices)
-    rationale = models.TextField(max_length=4000)
+    rationale = models.TextField(max_length=4000, validators=[MaxLengthValidator(4000)])
     evidence = models.ManyToManyField(Evidence, blank=True, related_name="assessments")
     as_of = models.DateField(help_text="When this status became true in the world.")
     recorded_at = models.DateTimeField(default=timezone.now)

@@ -59,7 +59,7 @@ class Command(BaseCommand):
                 f"{verb}: {declaration.title}\n"
                 f"  date: {declaration.date:%-d %B %Y}"
                 f"{'  place: ' + declaration.place if declaration.place else ''}\n"
-                f"  paragraphs: {paragraphs} in {sections} section(s)\n"
+                f"  {paragraphs} paragraphs in {sections} section(s)\n"
                 f"  slug: {declaration.slug}  references: "
                 f"{declaration.reference_prefix}-…"
             )
