@@ -113,7 +113,7 @@ class DeadlineFactory(factory.django.DjangoModelFactory):
 def with_window(commitment, earliest, latest, precision=Precision.DAY, **fields):
     """Give a commitment a dated deadline window and return it."""
     defaults = {"kind": DeadlineKind.CALENDAR, "wording": f"by {latest:%B %Y}"}
-    Deadline.objects.update_or_create(
+    commitment.deadline, _ = Deadline.objects.update_or_create(
         commitment=commitment,
         defaults={
             **defaults,
