@@ -233,7 +233,7 @@ def test_replace_refuses_when_a_quote_would_be_lost(tmp_path):
 def test_several_files_are_all_or_nothing(tmp_path):
     good = write(tmp_path, MINIMAL, "good.txt")
     bad = write(tmp_path, MINIMAL.replace("[Full text]", ""), "bad.txt")
-    with pytest.raises(CommandError, match="bad.txt"):
+    with pytest.raises(CommandError, match=r"bad\.txt"):
         run_import(good, bad)
     assert not Declaration.objects.exists()
 

@@ -17,7 +17,6 @@ from declarations.models import (
     Status,
 )
 from tests.factories import (
-    AssessmentFactory,
     CommitmentBodyFactory,
     CommitmentFactory,
     EvidenceFactory,
