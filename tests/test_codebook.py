@@ -1,0 +1,557 @@
+"""The shipped Astana codebook (fixtures/astana_2005.json): it loads, and it is right.
+
+These tests load the whole fixture on purpose: the data itself is what they check.
+"""
+
+import csv
+import datetime
+import io
+import re
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from declarations import services
+from declarations.models import (
+    Assessment,
+    Body,
+    BodyKind,
+    Commitment,
+    CommitmentBody,
+    CommitmentKind,
+    Deadline,
+    DeadlineKind,
+    DeadlineRevision,
+    Declaration,
+    Evidence,
+    OverdueBand,
+    Paragraph,
+    Precision,
+    Role,
+    Status,
+)
+from declarations.models.deadlines import window_matches_precision
+
+pytestmark = pytest.mark.django_db
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+TEXT = FIXTURES / "astana_2005.txt"
+RESEARCH_CSV = FIXTURES / "astana_2005_evidence_research.csv"
+
+DECLARATION_DATE = datetime.date(2005, 7, 5)
+SHIPPED_AT = datetime.datetime(2026, 11, 27, 12, 0, tzinfo=datetime.UTC)
+
+# CSV rows intentionally not shipped as evidence, as (topic, date, source_url) with
+# the reason. None: both low-confidence rows are shipped with an explicit
+# "unverified" note in their summary, and no assessment rests on them.
+EXCLUDED_ROWS: dict[tuple[str, str, str], str] = {}
+
+THEMES = {
+    "Institutions",
+    "Security and counter-terrorism",
+    "Economy and finance",
+    "External relations",
+    "International order",
+    "Emergencies and infrastructure",
+    "Humanitarian cooperation",
+    "Environment",
+}
+
+# What each dated wording allows, and the event's date once history gives it.
+EVENT_WINDOWS = {
+    "by the next 2006 Summit": (
+        (datetime.date(2006, 1, 1), datetime.date(2006, 12, 31), Precision.YEAR),
+        (datetime.date(2006, 6, 15), datetime.date(2006, 6, 15), Precision.DAY),
+    ),
+    "in the autumn of 2005": (
+        (datetime.date(2005, 9, 1), datetime.date(2005, 11, 30), Precision.SEASON),
+        (datetime.date(2005, 10, 26), datetime.date(2005, 10, 26), Precision.DAY),
+    ),
+}
+VAGUE_WORDINGS = {
+    "AST2005-10b": "will accelerate the founding",
+    "AST2005-14": "In the near future",
+    "AST2005-34a": "urgently",
+    "AST2005-41a": "An urgent task",
+}
+
+ORGAN_SLUGS = {
+    "council-of-heads-of-state",
+    "council-of-heads-of-government",
+    "council-of-ministers-of-foreign-affairs",
+    "council-of-national-coordinators",
+    "secretariat",
+    "rats",
+    "rats-council",
+    "business-council",
+    "meeting-of-secretaries-of-security-councils",
+}
+MEMBER_STATES = {
+    "kazakhstan": "Republic of Kazakhstan",
+    "china": "People's Republic of China",
+    "kyrgyzstan": "Kyrgyz Republic",
+    "russia": "Russian Federation",
+    "tajikistan": "Republic of Tajikistan",
+    "uzbekistan": "Republic of Uzbekistan",
+}
+EXTERNAL_SLUGS = {
+    "united-nations",
+    "un-general-assembly",
+    "un-secretariat",
+    "asean",
+    "cis",
+    "pakistan",
+    "iran",
+    "india",
+    "afghanistan",
+    "anti-terrorist-coalition",
+    "anti-terrorist-coalition-states",
+    "international-community",
+}
+
+
+def research_rows():
+    with RESEARCH_CSV.open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def row_key(row):
+    return (row["topic"], row["date"], row["source_url"])
+
+
+def csv_date(value: str) -> tuple[datetime.date, str]:
+    """A CSV date as (day, precision): '2006-06' is the month, dated on the 1st."""
+    if re.fullmatch(r"\d{4}-\d{2}", value):
+        return datetime.date.fromisoformat(f"{value}-01"), "month"
+    return datetime.date.fromisoformat(value), "day"
+
+
+def bands_on(day: datetime.date) -> dict[str, str]:
+    return dict(
+        Commitment.objects.with_overdue_band(day).values_list(
+            "reference", "overdue_band"
+        )
+    )
+
+
+def restore_worded_window(reference: str) -> None:
+    """Put back the window the wording allows, as the deadline's revision kept it."""
+    revision = DeadlineRevision.objects.get(deadline__commitment__reference=reference)
+    Deadline.objects.filter(pk=revision.deadline_id).update(
+        earliest=revision.old_earliest,
+        latest=revision.old_latest,
+        precision=revision.old_precision,
+    )
+
+
+# --------------------------------------------------------------------- the text
+
+
+def test_declaration_header_fields_are_exact(codebook):
+    declaration = Declaration.objects.get()
+    assert declaration.slug == "astana-2005"
+    assert declaration.reference_prefix == "AST2005"
+    assert declaration.title == (
+        "DECLARATION by the Heads of the Member States of the Shanghai "
+        "Cooperation Organization"
+    )
+    assert declaration.place == "Astana"
+    assert declaration.date == DECLARATION_DATE
+    assert declaration.source == "Shanghai Cooperation Organization Secretariat"
+    assert declaration.header_fields["Date"] == "July 5, 2005"
+
+
+def test_42_paragraphs_in_4_sections(codebook):
+    paragraphs = Paragraph.objects.order_by("number")
+    assert [p.number for p in paragraphs] == list(range(1, 43))
+    sections = defaultdict(list)
+    for paragraph in paragraphs:
+        sections[paragraph.section].append(paragraph.number)
+    assert sections == {
+        1: [1],
+        2: list(range(2, 15)),
+        3: list(range(15, 21)),
+        4: list(range(21, 43)),
+    }
+
+
+def test_reimporting_the_text_reports_unchanged_and_changes_nothing(codebook):
+    def snapshot():
+        return (
+            list(Declaration.objects.values()),
+            list(Paragraph.objects.order_by("pk").values()),
+            list(Commitment.objects.order_by("pk").values()),
+        )
+
+    before = snapshot()
+    out = io.StringIO()
+    call_command("import_declaration", str(TEXT), stdout=out)
+    assert "Unchanged" in out.getvalue()
+    assert snapshot() == before
+
+
+# ------------------------------------------------------------ every row is valid
+
+
+@pytest.mark.parametrize(
+    "model",
+    [
+        Declaration,
+        Paragraph,
+        Body,
+        Commitment,
+        CommitmentBody,
+        Deadline,
+        DeadlineRevision,
+        Evidence,
+        Assessment,
+    ],
+)
+def test_every_shipped_object_passes_full_clean(codebook, model):
+    objects = list(model.objects.all())
+    assert objects
+    for obj in objects:
+        obj.full_clean()
+
+
+def test_shipped_records_have_no_author_and_fixed_timestamps(codebook):
+    assert not Evidence.objects.exclude(logged_by=None).exists()
+    assert not Assessment.objects.exclude(recorded_by=None).exists()
+    assert not DeadlineRevision.objects.exclude(revised_by=None).exists()
+    assert set(Evidence.objects.values_list("logged_at", flat=True)) == {SHIPPED_AT}
+    assert set(Assessment.objects.values_list("recorded_at", flat=True)) == {SHIPPED_AT}
+
+
+# ------------------------------------------------------------------------ bodies
+
+
+def test_every_named_body_is_there_with_its_kind(codebook):
+    kinds = dict(Body.objects.values_list("slug", "kind"))
+    assert {s for s, k in kinds.items() if k == BodyKind.ORGAN} == ORGAN_SLUGS
+    assert {s for s, k in kinds.items() if k == BodyKind.EXTERNAL} == EXTERNAL_SLUGS
+    states = dict(Body.objects.member_states().values_list("slug", "name"))
+    assert states == MEMBER_STATES
+    preamble = Paragraph.objects.get(number=1).text
+    for name in MEMBER_STATES.values():
+        assert f"the {name}" in preamble
+    for body in Body.objects.all():
+        assert body.description and "\n" not in body.description
+
+
+def test_body_hierarchy(codebook):
+    parent = dict(Body.objects.values_list("slug", "parent__slug"))
+    assert parent["rats"] == "rats-council"
+    assert parent["council-of-heads-of-state"] is None
+    for slug in ORGAN_SLUGS - {"council-of-heads-of-state", "business-council"}:
+        chain = [b.slug for b in Body.objects.get(slug=slug).ancestors()]
+        assert chain[-1] == "council-of-heads-of-state", slug
+    assert (
+        parent["un-general-assembly"] == parent["un-secretariat"] == ("united-nations")
+    )
+    assert parent["anti-terrorist-coalition-states"] == "anti-terrorist-coalition"
+
+
+# ------------------------------------------------------------------- commitments
+
+
+def test_every_quote_occurs_verbatim_in_its_paragraph(codebook):
+    for commitment in Commitment.objects.select_related("paragraph"):
+        assert commitment.paragraph.declaration_id == commitment.declaration_id
+        assert commitment.quote in commitment.paragraph.text, commitment.reference
+
+
+def test_references_follow_the_paragraph_and_letter_scheme(codebook):
+    by_paragraph = defaultdict(list)
+    for reference, number in Commitment.objects.values_list(
+        "reference", "paragraph__number"
+    ):
+        match = re.fullmatch(r"AST2005-(\d{2})([a-z]?)", reference)
+        assert match, reference
+        assert int(match[1]) == number, reference
+        by_paragraph[number].append(match[2])
+    for number, letters in by_paragraph.items():
+        if len(letters) == 1:
+            assert letters == [""], number
+        else:
+            expected = [chr(ord("a") + i) for i in range(len(letters))]
+            assert sorted(letters) == expected, number
+
+
+def test_commitments_are_coded_with_the_controlled_vocabularies(codebook):
+    commitments = list(Commitment.objects.all())
+    assert 35 <= len(commitments) <= 45
+    for commitment in commitments:
+        assert commitment.theme in THEMES, commitment.reference
+        assert commitment.kind in CommitmentKind.values
+        assert commitment.title and len(commitment.title) <= 120
+        assert commitment.body_links.exists(), commitment.reference
+    calls = Commitment.objects.filter(kind=CommitmentKind.CALL)
+    for call in calls:
+        assert call.body_links.filter(role=Role.ADDRESSEE).exists(), call.reference
+
+
+def test_every_bullet_of_the_list_is_its_own_commitment(codebook):
+    bullets = [p for p in Paragraph.objects.all() if p.is_list_item]
+    assert [p.number for p in bullets] == list(range(23, 31))
+    for paragraph in bullets:
+        assert paragraph.commitments.count() == 1, paragraph.number
+
+
+def test_paragraph_37_names_the_coalition_as_addressee(codebook):
+    commitment = Commitment.objects.get(paragraph__number=37)
+    assert commitment.kind == CommitmentKind.CALL
+    addressees = set(
+        commitment.body_links.filter(role=Role.ADDRESSEE).values_list(
+            "body__slug", flat=True
+        )
+    )
+    assert "anti-terrorist-coalition" in addressees
+    assert "set a deadline" in commitment.quote
+
+
+def test_paragraph_31_binds_each_member_state(codebook):
+    commitment = Commitment.objects.get(reference="AST2005-31")
+    responsible = set(
+        commitment.body_links.filter(role=Role.RESPONSIBLE).values_list(
+            "body__slug", flat=True
+        )
+    )
+    assert responsible == set(MEMBER_STATES)
+    per_state = commitment.assessments.filter(member_state__isnull=False)
+    assert set(per_state.values_list("member_state__slug", flat=True)) == {"kyrgyzstan"}
+    assert commitment.assessments.overall().exists()
+
+
+def test_the_cnc_owns_its_commitments(codebook):
+    cnc = Body.objects.get(short_name="CNC")
+    owned = set(Commitment.objects.owned_by(cnc).values_list("reference", flat=True))
+    assert owned == {"AST2005-05a", "AST2005-05b", "AST2005-11", "AST2005-14"}
+    responsible = Commitment.objects.owned_by(cnc, role=Role.RESPONSIBLE)
+    assert responsible.count() == len(owned)
+
+
+# --------------------------------------------------------------------- deadlines
+
+
+def test_every_commitment_has_one_deadline_with_a_note(codebook):
+    assert Deadline.objects.count() == Commitment.objects.count()
+    for deadline in Deadline.objects.select_related("commitment__paragraph"):
+        assert deadline.note, deadline.commitment.reference
+        if deadline.wording:
+            assert deadline.wording in deadline.commitment.paragraph.text
+
+
+def test_event_windows_start_from_the_wording_and_narrow_to_the_event(codebook):
+    events = Deadline.objects.filter(kind=DeadlineKind.EVENT)
+    assert set(events.values_list("wording", flat=True)) == set(EVENT_WINDOWS)
+    for deadline in events.select_related("commitment"):
+        worded, narrowed = EVENT_WINDOWS[deadline.wording]
+        assert (deadline.earliest, deadline.latest, deadline.precision) == narrowed
+        assert deadline.event
+        revision = deadline.revisions.get()
+        assert (
+            revision.old_earliest,
+            revision.old_latest,
+            revision.old_precision,
+        ) == worded
+        assert (
+            revision.new_earliest,
+            revision.new_latest,
+            revision.new_precision,
+        ) == narrowed
+        assert revision.old_kind == revision.new_kind == DeadlineKind.EVENT
+        assert revision.reason
+        for earliest, latest, precision in (worded, narrowed):
+            assert window_matches_precision(precision, earliest, latest)
+
+
+def test_vague_and_absent_deadlines_have_no_window(codebook):
+    vague = dict(
+        Deadline.objects.filter(kind=DeadlineKind.VAGUE).values_list(
+            "commitment__reference", "wording"
+        )
+    )
+    assert vague == VAGUE_WORDINGS
+    undated = Deadline.objects.filter(kind__in=[DeadlineKind.VAGUE, DeadlineKind.NONE])
+    assert not undated.exclude(earliest=None, latest=None, precision="").exists()
+    assert (
+        not Deadline.objects.filter(kind=DeadlineKind.NONE).exclude(wording="").exists()
+    )
+    undated_refs = set(undated.values_list("commitment__reference", flat=True))
+    for day in (DECLARATION_DATE, datetime.date(2030, 1, 1)):
+        bands = bands_on(day)
+        for reference in undated_refs:
+            assert bands[reference] in {OverdueBand.NO_WINDOW, OverdueBand.CLOSED}
+
+
+def test_a_day_window_is_due_on_its_day_and_overdue_the_day_after(codebook):
+    # AST2005-05b was in progress at the 2006 Summit and done on 1 January 2007.
+    assert bands_on(datetime.date(2006, 6, 15))["AST2005-05b"] == (OverdueBand.DUE_SOON)
+    assert bands_on(datetime.date(2006, 6, 16))["AST2005-05b"] == (
+        OverdueBand.DEFINITELY
+    )
+    assert bands_on(datetime.date(2007, 1, 1))["AST2005-05b"] == OverdueBand.CLOSED
+    # AST2005-09b (budget policy) is unassessed, so open, after the Moscow meeting.
+    assert bands_on(datetime.date(2005, 10, 27))["AST2005-09b"] == (
+        OverdueBand.DEFINITELY
+    )
+
+
+@pytest.mark.parametrize(
+    ("reference", "last_day"),
+    [
+        ("AST2005-05a", datetime.date(2006, 12, 31)),
+        ("AST2005-05b", datetime.date(2006, 12, 31)),
+        ("AST2005-09a", datetime.date(2005, 11, 30)),
+        ("AST2005-09b", datetime.date(2005, 11, 30)),
+    ],
+)
+def test_periods_are_due_at_their_end(codebook, reference, last_day):
+    restore_worded_window(reference)
+    day_after = last_day + datetime.timedelta(days=1)
+    on_last_day = Commitment.objects.filter(reference=reference)
+    assert not on_last_day.in_bands([OverdueBand.DEFINITELY], last_day).exists()
+    commitment = on_last_day.with_overdue_band(day_after).get()
+    if commitment.status_on in Status.open_values():
+        assert commitment.overdue_band == OverdueBand.DEFINITELY
+    else:
+        assert commitment.overdue_band == OverdueBand.CLOSED
+
+
+def test_the_2006_window_while_in_progress_is_only_possibly_overdue(codebook):
+    restore_worded_window("AST2005-05b")
+    commitment = (
+        Commitment.objects.filter(reference="AST2005-05b")
+        .with_overdue_band(datetime.date(2006, 12, 31))
+        .get()
+    )
+    assert commitment.status_on == Status.IN_PROGRESS
+    assert commitment.overdue_band == OverdueBand.POSSIBLY
+
+
+def test_autumn_2005_window_open_commitment_is_overdue_from_1_december(codebook):
+    restore_worded_window("AST2005-09b")
+    overdue = Commitment.objects.in_bands(
+        [OverdueBand.DEFINITELY], datetime.date(2005, 12, 1)
+    )
+    assert overdue.filter(reference="AST2005-09b").exists()
+    possibly = Commitment.objects.in_bands(
+        [OverdueBand.POSSIBLY], datetime.date(2005, 11, 30)
+    )
+    assert possibly.filter(reference="AST2005-09b").exists()
+
+
+# -------------------------------------------------------------------- evidence
+
+
+def test_every_research_row_is_shipped_unless_excluded(codebook):
+    rows = research_rows()
+    assert len(rows) == 66
+    keys = {row_key(row) for row in rows}
+    assert set(EXCLUDED_ROWS) <= keys
+    for row in rows:
+        event_date, precision = csv_date(row["date"])
+        shipped = Evidence.objects.filter(
+            source_url=row["source_url"],
+            source_title=row["source_title"],
+            event_date=event_date,
+            event_date_precision=precision,
+            summary__contains=row["description"],
+        )
+        if row_key(row) in EXCLUDED_ROWS:
+            assert not shipped.exists(), row_key(row)
+        else:
+            assert shipped.exists(), row_key(row)
+
+
+def test_low_confidence_rows_are_flagged_and_never_stand_alone(codebook):
+    low = [r for r in research_rows() if r["confidence"] == "low"]
+    assert low
+    for row in low:
+        if row_key(row) in EXCLUDED_ROWS:
+            continue
+        for evidence in Evidence.objects.filter(source_url=row["source_url"]):
+            assert re.search(r"unverified|low confidence", evidence.summary, re.I)
+            for assessment in evidence.assessments.all():
+                assert assessment.evidence.exclude(pk=evidence.pk).exists()
+
+
+def test_month_dated_rows_are_logged_on_the_first_with_month_precision(codebook):
+    months = Evidence.objects.filter(event_date_precision="month")
+    assert months.exists()
+    assert set(months.values_list("event_date__day", flat=True)) == {1}
+
+
+def test_a_row_that_supports_two_commitments_is_logged_on_each(codebook):
+    (row,) = [
+        r
+        for r in research_rows()
+        if r["topic"] == "HOG-MOSCOW-2005" and "Disaster Relief" in r["description"]
+    ]
+    refs = Evidence.objects.filter(summary=row["description"]).values_list(
+        "commitment__reference", flat=True
+    )
+    assert sorted(refs) == ["AST2005-09a", "AST2005-38b"]
+
+
+# ------------------------------------------------------------------ assessments
+
+
+def test_assessments_are_dated_within_the_record_and_cite_their_evidence(codebook):
+    today = timezone.localdate()
+    for assessment in Assessment.objects.prefetch_related("evidence"):
+        assert DECLARATION_DATE <= assessment.as_of <= today
+        assert assessment.rationale
+        cited = list(assessment.evidence.all())
+        assert cited, assessment.pk
+        assert {e.commitment_id for e in cited} == {assessment.commitment_id}
+
+
+def test_current_status_is_the_latest_effective_overall_assessment(codebook):
+    for commitment in Commitment.objects.all():
+        latest = (
+            Assessment.objects.filter(commitment=commitment)
+            .overall()
+            .effective()
+            .in_force_order()
+            .first()
+        )
+        if latest is None:
+            expected = (Status.UNASSESSED, None)
+        else:
+            expected = (latest.status, latest.as_of)
+        assert (
+            commitment.current_status,
+            commitment.current_status_since,
+        ) == expected, commitment.reference
+        services.commitment_refresh_status(commitment)
+        commitment.refresh_from_db()
+        assert (
+            commitment.current_status,
+            commitment.current_status_since,
+        ) == expected
+
+
+def test_the_development_fund_is_still_not_founded_today(codebook):
+    fund = Commitment.objects.get(quote__contains="SCO Development Fund")
+    assert fund.reference == "AST2005-10b"
+    today = timezone.localdate()
+    status_today = Commitment.objects.with_status_as_of(today).get(pk=fund.pk)
+    assert status_today.status_on in Status.open_values()
+    assert status_today.status_on in {Status.STALLED, Status.NOT_STARTED}
+    latest = fund.assessments.overall().in_force_order().first()
+    assert latest.as_of >= datetime.date(2025, 9, 1)
+
+
+def test_the_rename_was_in_progress_at_the_summit_and_done_in_2007(codebook):
+    rows = Commitment.objects.filter(reference="AST2005-05b")
+    at_summit = rows.with_status_as_of(datetime.date(2006, 6, 15)).get()
+    assert at_summit.status_on == Status.IN_PROGRESS
+    in_2007 = rows.with_status_as_of(datetime.date(2007, 1, 1)).get()
+    assert (in_2007.status_on, in_2007.status_since) == (
+        Status.IMPLEMENTED,
+        datetime.date(2007, 1, 1),
+    )
