@@ -8,6 +8,7 @@ saved as a revision with its reason.
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import Prefetch
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
@@ -30,6 +31,8 @@ from .models import (
 
 class ReadOnlyMixin:
     """History that must not be edited: viewable, never changed or deleted here."""
+
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -260,25 +263,21 @@ class CommitmentAdmin(SimpleHistoryAdmin):
         return deadline.window_display if deadline else "—"
 
     def save_formset(self, request, form, formset, change):
-        if formset.model is not Deadline:
+        revising = [
+            f for f in formset.forms if formset.model is Deadline and f.is_revision()
+        ]
+        if not revising:
             return super().save_formset(request, form, formset, change)
-        for deadline_form in formset.forms:
-            if not deadline_form.has_changed() and deadline_form.instance.pk:
-                continue
-            if deadline_form.is_revision():
-                changes = {
-                    f: deadline_form.cleaned_data[f] for f in DeadlineForm.Meta.fields
-                }
-                services.deadline_revise(
-                    deadline=deadline_form.instance,
-                    revised_by=request.user,
-                    reason=deadline_form.cleaned_data["reason"],
-                    **changes,
-                )
-            else:
-                deadline = deadline_form.save(commit=False)
-                deadline.commitment = form.instance
-                deadline.save()
+        # A changed window is a revision: the service keeps the old one and why.
+        for deadline_form in revising:
+            services.deadline_revise(
+                deadline=deadline_form.instance,
+                revised_by=request.user,
+                reason=deadline_form.cleaned_data["reason"],
+                **{f: deadline_form.cleaned_data[f] for f in DeadlineForm.Meta.fields},
+            )
+        formset.new_objects, formset.deleted_objects = [], []
+        formset.changed_objects = [(f.instance, f.changed_data) for f in revising]
 
 
 class DeadlineRevisionInline(ReadOnlyMixin, admin.TabularInline):

@@ -151,7 +151,6 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG or env_bool("DJANGO_STATIC_FROM_FINDERS")
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
-FORMS_URLFIELD_ASSUME_HTTPS = True
 
 EMAIL_BACKEND = os.environ.get(
     "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"

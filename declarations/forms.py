@@ -1,0 +1,170 @@
+"""Analysts' forms. They validate input; services.py applies the rules and writes."""
+
+from django import forms
+from django.utils import timezone
+
+from .models import Assessment, BodyKind, Evidence, Status
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class EvidenceForm(forms.ModelForm):
+    source_url = forms.URLField(
+        label="Source URL",
+        required=False,
+        max_length=1000,
+        assume_scheme="https",
+        widget=forms.URLInput(attrs={"placeholder": "https://"}),
+        help_text="http or https only.",
+    )
+
+    class Meta:
+        model = Evidence
+        fields = [
+            "event_date",
+            "event_date_precision",
+            "summary",
+            "source_title",
+            "source_publisher",
+            "source_url",
+            "accessed_on",
+            "excerpt",
+            "direction",
+        ]
+        widgets = {
+            "event_date": DateInput(),
+            "accessed_on": DateInput(),
+            "summary": forms.Textarea(attrs={"rows": 3}),
+            "excerpt": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "excerpt": "Optional: the source's own words, verbatim.",
+        }
+
+    def __init__(self, *args, commitment, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.commitment = commitment
+        today = timezone.localdate().isoformat()
+        self.fields["event_date"].widget.attrs["max"] = today
+        self.fields["accessed_on"].widget.attrs["max"] = today
+        if not self.is_bound:
+            self.initial.setdefault("accessed_on", timezone.localdate())
+
+    def clean_event_date(self):
+        value = self.cleaned_data["event_date"]
+        if value and value > timezone.localdate():
+            raise forms.ValidationError("The event date cannot be in the future.")
+        return value
+
+    def clean_accessed_on(self):
+        value = self.cleaned_data["accessed_on"]
+        if value and value > timezone.localdate():
+            raise forms.ValidationError("The accessed date cannot be in the future.")
+        return value
+
+
+class AssessmentForm(forms.ModelForm):
+    """Record an assessment; ``seen_latest`` carries the latest one the page showed."""
+
+    seen_latest = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    superseded_by = forms.CharField(
+        label="Superseded by",
+        required=False,
+        max_length=40,
+        help_text="For 'superseded': the reference of the commitment that replaced "
+        "this one, if the tracker holds it.",
+    )
+
+    class Meta:
+        model = Assessment
+        fields = [
+            "status",
+            "as_of",
+            "member_state",
+            "confidence",
+            "rationale",
+            "evidence",
+            "corrects",
+        ]
+        widgets = {
+            "as_of": DateInput(),
+            "rationale": forms.Textarea(attrs={"rows": 4}),
+            "evidence": forms.CheckboxSelectMultiple,
+        }
+        labels = {
+            "as_of": "As of",
+            "evidence": "Evidence it rests on",
+            "corrects": "Corrects an earlier assessment",
+        }
+        help_texts = {
+            "as_of": "The day this status became true in the world.",
+            "member_state": "Only to assess one member state's record; leave empty "
+            "for the commitment as a whole.",
+        }
+
+    def __init__(self, *args, commitment, seen_latest=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.commitment = commitment
+        self.fields["status"].choices = [("", "---------"), *Status.assessable()]
+        self.fields["evidence"].queryset = commitment.evidence.standing().order_by(
+            "-event_date", "-pk"
+        )
+        self.fields["evidence"].label_from_instance = lambda e: (
+            f"{e.event_date_display}: {e.summary[:120]}"
+        )
+        states = commitment.bodies.filter(kind=BodyKind.MEMBER_STATE).distinct()
+        self.fields["member_state"].queryset = states
+        if not states:
+            del self.fields["member_state"]
+        self.fields[
+            "corrects"
+        ].queryset = commitment.assessments.effective().select_related("member_state")
+        self.fields["corrects"].label_from_instance = lambda a: (
+            f"{a.get_status_display()} as of {a.as_of:%-d %b %Y}"
+            + (f" ({a.member_state})" if a.member_state else "")
+        )
+        self.fields["as_of"].widget.attrs["max"] = timezone.localdate().isoformat()
+        self.fields["as_of"].widget.attrs["min"] = (
+            commitment.declaration.date.isoformat()
+        )
+        if not self.is_bound:
+            self.initial.setdefault("seen_latest", seen_latest)
+            self.initial.setdefault("as_of", timezone.localdate())
+
+    def clean_superseded_by(self):
+        reference = self.cleaned_data["superseded_by"].strip()
+        if not reference:
+            return None
+        found = (
+            type(self.commitment)
+            .objects.exclude(pk=self.commitment.pk)
+            .filter(reference=reference)
+            .first()
+        )
+        if found is None:
+            raise forms.ValidationError(
+                f"No other commitment has the reference {reference!r}."
+            )
+        return found
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("superseded_by") and cleaned.get("status") != Status.SUPERSEDED:
+            self.add_error(
+                "superseded_by",
+                "Only a superseded assessment names what replaced it.",
+            )
+        return cleaned
+
+
+class RetractionForm(forms.Form):
+    reason = forms.CharField(
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Shown publicly beside the retracted evidence.",
+    )

@@ -1,0 +1,464 @@
+"""Analysts' workflow: who may do what, validation through the pages, stale forms."""
+
+import datetime
+import io
+
+import pytest
+import time_machine
+from django.contrib.auth.models import Group
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from declarations.models import Assessment, BodyKind, Evidence, Role, Status
+from tests.factories import (
+    AssessmentFactory,
+    BodyFactory,
+    CommitmentBodyFactory,
+    CommitmentFactory,
+    EvidenceFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+D = datetime.date
+
+
+@pytest.fixture(autouse=True)
+def frozen_today():
+    with time_machine.travel(datetime.datetime(2026, 11, 27, 12, 0), tick=False):
+        yield
+
+
+def member(role):
+    """A user in the role's group: anonymous, plain, analyst, editor, staff."""
+    if role == "anonymous":
+        return None
+    if role == "plain":
+        return UserFactory(username="plain")
+    if role == "staff":
+        return UserFactory(username="staff", is_staff=True)
+    user = UserFactory(username=role, is_staff=role == "editor")
+    user.groups.add(
+        Group.objects.get(name={"analyst": "Analysts", "editor": "Editors"}[role])
+    )
+    return user
+
+
+@pytest.fixture
+def commitment():
+    commitment = CommitmentFactory(reference="AST2005-31", title="Suppress terrorism")
+    CommitmentBodyFactory(
+        commitment=commitment,
+        body=BodyFactory(kind=BodyKind.MEMBER_STATE, name="Kyrgyz Republic"),
+        role=Role.RESPONSIBLE,
+    )
+    return commitment
+
+
+def evidence_post(**overrides):
+    return {
+        "event_date": "2006-08-09",
+        "event_date_precision": "day",
+        "summary": "Kyrgyzstan extradited four refugees.",
+        "source_title": "UNHCR press release",
+        "source_publisher": "UNHCR",
+        "source_url": "https://www.unhcr.org/news/extradition",
+        "accessed_on": "2026-11-20",
+        "excerpt": "",
+        "direction": "toward",
+        **overrides,
+    }
+
+
+def assessment_post(commitment, **overrides):
+    from declarations.services import latest_assessment_id
+
+    return {
+        "status": Status.IN_PROGRESS,
+        "as_of": "2006-08-09",
+        "confidence": "medium",
+        "rationale": "The extraditions follow the pledge.",
+        "seen_latest": latest_assessment_id(commitment) or "",
+        **overrides,
+    }
+
+
+def client_for(client, role):
+    user = member(role)
+    if user is not None:
+        client.force_login(user)
+    return client, user
+
+
+# role -> expected status of GET and of a valid POST on the analysts' forms.
+WRITE_MATRIX = {
+    "anonymous": (302, 302),
+    "plain": (403, 403),
+    "staff": (403, 403),
+    "analyst": (200, 302),
+    "editor": (200, 302),
+}
+
+
+@pytest.mark.parametrize("role", WRITE_MATRIX)
+def test_log_evidence_permissions(client, commitment, role):
+    client, _ = client_for(client, role)
+    url = reverse("declarations:evidence-create", args=[commitment.reference])
+    get_status, post_status = WRITE_MATRIX[role]
+    response = client.get(url)
+    assert response.status_code == get_status
+    if role == "anonymous":
+        assert response["Location"].startswith(reverse("login"))
+    response = client.post(url, evidence_post())
+    assert response.status_code == post_status
+    assert Evidence.objects.exists() == (post_status == 302 and role != "anonymous")
+
+
+@pytest.mark.parametrize("role", WRITE_MATRIX)
+def test_record_assessment_permissions(client, commitment, role):
+    client, _ = client_for(client, role)
+    url = reverse("declarations:assessment-create", args=[commitment.reference])
+    get_status, post_status = WRITE_MATRIX[role]
+    assert client.get(url).status_code == get_status
+    response = client.post(url, assessment_post(commitment))
+    assert response.status_code == post_status
+    written = Assessment.objects.exists()
+    assert written == (role in ("analyst", "editor"))
+    commitment.refresh_from_db()
+    expected = Status.IN_PROGRESS if written else Status.UNASSESSED
+    assert commitment.current_status == expected
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [("anonymous", 302), ("plain", 200), ("staff", 200), ("analyst", 200)],
+)
+def test_my_page_needs_a_login(client, role, expected):
+    client, _ = client_for(client, role)
+    assert client.get(reverse("declarations:me")).status_code == expected
+
+
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [
+        ("anonymous", 302),
+        ("plain", 302),
+        ("staff", 403),
+        ("analyst", 302),
+        ("editor", 200),
+    ],
+)
+def test_admin_is_for_editors(client, commitment, role, status):
+    client, _ = client_for(client, role)
+    url = reverse("admin:declarations_commitment_changelist")
+    assert client.get(url).status_code == status
+
+
+def public_urls(commitment):
+    return [
+        reverse("declarations:overview"),
+        reverse("declarations:commitment-list"),
+        commitment.get_absolute_url(),
+        reverse("declarations:body-list"),
+        reverse("declarations:overdue"),
+        reverse("declarations:declaration-list"),
+        commitment.declaration.get_absolute_url(),
+        reverse("declarations:methodology"),
+        reverse("declarations:changes"),
+        reverse("declarations:feed-deadlines"),
+        reverse("declarations:feed-evidence"),
+    ]
+
+
+@pytest.mark.parametrize("role", ["anonymous", "analyst", "editor"])
+def test_public_pages_are_read_only_for_everyone(client, commitment, role):
+    client, _ = client_for(client, role)
+    for url in public_urls(commitment):
+        assert client.get(url).status_code == 200, url
+        assert client.post(url, {"title": "x"}).status_code in (403, 405), url
+    commitment.refresh_from_db()
+    assert commitment.title == "Suppress terrorism"
+
+
+def test_refused_post_without_csrf_token_writes_nothing(commitment):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(member("analyst"))
+    url = reverse("declarations:evidence-create", args=[commitment.reference])
+    assert client.post(url, evidence_post()).status_code == 403
+    assert not Evidence.objects.exists()
+
+
+def test_logged_evidence_shows_on_the_commitment_page(client, commitment):
+    client, analyst = client_for(client, "analyst")
+    url = reverse("declarations:evidence-create", args=[commitment.reference])
+    response = client.post(url, evidence_post(), follow=True)
+    evidence = Evidence.objects.get()
+    assert evidence.logged_by == analyst
+    assert response.redirect_chain[-1][0].endswith(f"#evidence-{evidence.pk}")
+    assert "Kyrgyzstan extradited four refugees." in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"source_url": "javascript:alert(1)"}, "Enter a valid URL"),
+        ({"source_url": "data:text/html;base64,PHNjcmlwdD4="}, "Enter a valid URL"),
+        ({"event_date": "2026-11-28"}, "cannot be in the future"),
+        ({"accessed_on": "2026-12-01"}, "cannot be in the future"),
+        ({"event_date": "yesterday"}, "Enter a valid date"),
+        ({"summary": ""}, "This field is required"),
+        ({"summary": "x" * 4001}, "at most 4000 characters"),
+        ({"source_title": "t" * 501}, "at most 500 characters"),
+        ({"direction": "sideways"}, "Select a valid choice"),
+    ],
+)
+def test_evidence_validation_messages_and_nothing_written(
+    client, commitment, overrides, message
+):
+    client, _ = client_for(client, "analyst")
+    url = reverse("declarations:evidence-create", args=[commitment.reference])
+    response = client.post(url, evidence_post(**overrides))
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert "Nothing was saved" in response.content.decode()
+    assert not Evidence.objects.exists()
+
+
+def test_assessment_validation_messages_and_nothing_written(client, commitment):
+    client, _ = client_for(client, "analyst")
+    url = reverse("declarations:assessment-create", args=[commitment.reference])
+    other_evidence = EvidenceFactory()
+    cases = [
+        ({"as_of": "2026-11-28"}, "cannot be in the future"),
+        ({"as_of": "2005-07-04"}, "before the declaration"),
+        ({"status": Status.UNASSESSED}, "Select a valid choice"),
+        ({"rationale": ""}, "This field is required"),
+        ({"evidence": [other_evidence.pk]}, "Select a valid choice"),
+        ({"member_state": BodyFactory(kind=BodyKind.MEMBER_STATE).pk}, "valid choice"),
+        ({"superseded_by": "NOPE-1"}, "No other commitment has the reference"),
+        (
+            {"superseded_by": other_evidence.commitment.reference},
+            "Only a superseded assessment",
+        ),
+    ]
+    for overrides, message in cases:
+        response = client.post(url, assessment_post(commitment, **overrides))
+        assert response.status_code == 200, overrides
+        assert message in response.content.decode(), overrides
+    assert not Assessment.objects.exists()
+
+
+def test_html_in_fields_is_shown_as_text(client, commitment):
+    client, _ = client_for(client, "analyst")
+    url = reverse("declarations:evidence-create", args=[commitment.reference])
+    payload = "<script>alert('x')</script><b>bold</b>"
+    client.post(url, evidence_post(summary=payload, source_title=payload))
+    page = client.get(commitment.get_absolute_url()).content.decode()
+    assert "<script>alert(" not in page
+    assert "&lt;script&gt;alert(" in page
+    assert "<b>bold</b>" not in page
+
+
+def test_stale_assessment_form_is_refused_with_what_changed(client, commitment):
+    client, _ = client_for(client, "analyst")
+    url = reverse("declarations:assessment-create", args=[commitment.reference])
+    page_seen_by_me = assessment_post(commitment, status=Status.STALLED)
+    # Meanwhile a colleague records an assessment.
+    colleague = member("editor")
+    from declarations import services
+
+    services.assessment_record(
+        commitment=commitment,
+        recorded_by=colleague,
+        status=Status.IMPLEMENTED,
+        as_of=D(2007, 1, 1),
+        confidence="high",
+        rationale="Done, per the communiqué.",
+    )
+    response = client.post(url, page_seen_by_me)
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "Someone assessed this commitment while you were editing" in content
+    assert "editor recorded" in content and "Implemented" in content
+    assert Assessment.objects.count() == 1
+    commitment.refresh_from_db()
+    assert commitment.current_status == Status.IMPLEMENTED
+    # The refreshed form carries the new latest id: submitting again goes through.
+    resubmit = {**page_seen_by_me, "seen_latest": Assessment.objects.get().pk}
+    assert client.post(url, resubmit).status_code == 302
+    assert Assessment.objects.count() == 2
+
+
+def test_a_correction_says_what_it_corrects_and_shows_in_the_changelog(
+    client, commitment
+):
+    wrong = AssessmentFactory(commitment=commitment, status=Status.IMPLEMENTED)
+    client, _ = client_for(client, "analyst")
+    url = reverse("declarations:assessment-create", args=[commitment.reference])
+    response = client.post(
+        url,
+        assessment_post(
+            commitment,
+            status=Status.STALLED,
+            corrects=wrong.pk,
+            rationale="The earlier reading misdated the agreement.",
+        ),
+    )
+    assert response.status_code == 302
+    correction = Assessment.objects.get(corrects=wrong)
+    commitment.refresh_from_db()
+    assert commitment.current_status == Status.STALLED
+    log = client.get(reverse("declarations:changes")).content.decode()
+    assert "Correction" in log and "misdated the agreement" in log
+    assert correction.recorded_by.username in log
+
+
+def test_per_member_state_assessment(client, commitment):
+    client, _ = client_for(client, "analyst")
+    state = commitment.bodies.get()
+    url = reverse("declarations:assessment-create", args=[commitment.reference])
+    response = client.post(url, assessment_post(commitment, member_state=state.pk))
+    assert response.status_code == 302
+    assert Assessment.objects.get().member_state == state
+    commitment.refresh_from_db()
+    assert commitment.current_status == Status.UNASSESSED
+
+
+def test_retraction_by_its_analyst_keeps_the_record(client, commitment):
+    client, analyst = client_for(client, "analyst")
+    evidence = EvidenceFactory(commitment=commitment, logged_by=analyst)
+    url = reverse("declarations:evidence-retract", args=[evidence.pk])
+    assert client.post(url, {"reason": ""}).status_code == 200
+    evidence.refresh_from_db()
+    assert not evidence.is_retracted
+    response = client.post(
+        url, {"reason": "The source misdated the event."}, follow=True
+    )
+    evidence.refresh_from_db()
+    assert evidence.is_retracted and evidence.retracted_by == analyst
+    page = response.content.decode()
+    assert evidence.summary in page
+    assert "The source misdated the event." in page
+    log = client.get(reverse("declarations:changes") + "?kind=retractions")
+    assert "The source misdated the event." in log.content.decode()
+
+
+@pytest.mark.parametrize("role", ["anonymous", "plain", "analyst", "editor"])
+def test_others_cannot_retract_evidence(client, commitment, role):
+    evidence = EvidenceFactory(commitment=commitment, logged_by=UserFactory())
+    client, _ = client_for(client, role)
+    url = reverse("declarations:evidence-retract", args=[evidence.pk])
+    response = client.post(url, {"reason": "I do not like it"})
+    assert response.status_code == (302 if role == "anonymous" else 403)
+    evidence.refresh_from_db()
+    assert not evidence.is_retracted
+
+
+def test_my_page_lists_my_work_newest_first(client, commitment):
+    client, analyst = client_for(client, "analyst")
+    EvidenceFactory(
+        commitment=commitment,
+        logged_by=analyst,
+        summary="older evidence",
+        logged_at=datetime.datetime(2026, 11, 1, tzinfo=datetime.UTC),
+    )
+    AssessmentFactory(
+        commitment=commitment,
+        recorded_by=analyst,
+        status=Status.STALLED,
+        recorded_at=datetime.datetime(2026, 11, 2, tzinfo=datetime.UTC),
+    )
+    EvidenceFactory(commitment=commitment, summary="someone else's")
+    page = client.get(reverse("declarations:me")).content.decode()
+    assert page.index("Stalled") < page.index("older evidence")
+    assert "someone else" not in page
+
+
+def test_unknown_commitment_is_404_for_analysts(client):
+    client, _ = client_for(client, "analyst")
+    url = reverse("declarations:evidence-create", args=["NOPE-1"])
+    assert client.get(url).status_code == 404
+
+
+def write_password(tmp_path, password="a-long enough passphrase 42"):
+    path = tmp_path / "password"
+    path.write_text(password + "\n")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("role", "group", "staff"),
+    [("analyst", "Analysts", False), ("editor", "Editors", True)],
+)
+def test_create_user_command(tmp_path, role, group, staff):
+    out = io.StringIO()
+    call_command(
+        "create_user",
+        "amina",
+        "--role",
+        role,
+        "--password-file",
+        str(write_password(tmp_path)),
+        stdout=out,
+    )
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.get(username="amina")
+    assert list(user.groups.values_list("name", flat=True)) == [group]
+    assert user.is_staff is staff
+    assert user.check_password("a-long enough passphrase 42")
+    assert not user.check_password("wrong")
+    assert "Created" in out.getvalue()
+
+
+def test_create_user_refuses_weak_passwords_and_duplicates(tmp_path):
+    with pytest.raises(CommandError, match=r"too short|too common"):
+        call_command(
+            "create_user",
+            "amina",
+            "--role",
+            "analyst",
+            "--password-file",
+            str(write_password(tmp_path, "abc")),
+        )
+    from django.contrib.auth import get_user_model
+
+    assert not get_user_model().objects.filter(username="amina").exists()
+    UserFactory(username="amina")
+    with pytest.raises(CommandError, match="already exists"):
+        call_command(
+            "create_user",
+            "amina",
+            "--role",
+            "analyst",
+            "--password-file",
+            str(write_password(tmp_path)),
+        )
+
+
+def test_login_and_logout_pages(client):
+    user = member("analyst")
+    user.set_password("a-long enough passphrase 42")
+    user.save()
+    assert client.get(reverse("login")).status_code == 200
+    response = client.post(
+        reverse("login"),
+        {"username": "analyst", "password": "a-long enough passphrase 42"},
+    )
+    assert response.status_code == 302
+    assert client.get(reverse("declarations:me")).status_code == 200
+    assert client.post(reverse("logout")).status_code == 302
+    assert client.get(reverse("declarations:me")).status_code == 302
+
+
+def test_password_reset_does_not_reveal_accounts(client, mailoutbox):
+    UserFactory(username="known", email="known@example.org")
+    known = client.post(reverse("password_reset"), {"email": "known@example.org"})
+    unknown = client.post(reverse("password_reset"), {"email": "nobody@example.org"})
+    assert known.status_code == unknown.status_code == 302
+    assert known["Location"] == unknown["Location"]
+    assert len(mailoutbox) == 1
+    assert "known" in mailoutbox[0].body
