@@ -9,6 +9,21 @@ from .choices import BodyKind
 
 
 class BodyQuerySet(models.QuerySet):
+    def matching(self, text: str):
+        """Bodies whose name or short name contains the text (any case)."""
+        text = text.strip()
+        if not text:
+            return self
+        return self.filter(
+            models.Q(name__icontains=text) | models.Q(short_name__icontains=text)
+        )
+
+    def for_detail(self):
+        """A body with the chain of bodies above it and the bodies under it."""
+        return self.select_related("parent__parent__parent").prefetch_related(
+            models.Prefetch("children", queryset=Body.objects.order_by("name"))
+        )
+
     def member_states(self):
         """Bodies that are member states of the organisation."""
         return self.filter(kind=BodyKind.MEMBER_STATE)

@@ -10,13 +10,29 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from .choices import CommitmentKind, OverdueBand, Role, Status
-from .records import Assessment
+from .records import Assessment, Evidence
+from .scorecards import (
+    OVERDUE_PAGE_BANDS,
+    Scorecard,
+    Timeliness,
+    ranked,
+    scorecard_aggregates,
+)
 
 REFERENCE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
 
 
 def due_soon_days() -> int:
     return settings.TRACKER_DUE_SOON_DAYS
+
+
+def _body_links() -> models.Prefetch:
+    return models.Prefetch(
+        "body_links",
+        queryset=CommitmentBody.objects.select_related("body").order_by(
+            "role", "body__name"
+        ),
+    )
 
 
 class CommitmentQuerySet(models.QuerySet):
@@ -115,6 +131,189 @@ class CommitmentQuerySet(models.QuerySet):
             else self.with_status_as_of(as_of)
         )
         return qs.filter(status_on__in=list(statuses))
+
+    def matching(self, text: str):
+        """Commitments whose reference, title or quote contains the text (any case)."""
+        text = text.strip()
+        if not text:
+            return self
+        return self.filter(
+            models.Q(reference__icontains=text)
+            | models.Q(title__icontains=text)
+            | models.Q(quote__icontains=text)
+        )
+
+    def with_party_in_role(self, role: str):
+        """Commitments with at least one body in the given role."""
+        links = CommitmentBody.objects.filter(role=role)
+        return self.filter(pk__in=links.values("commitment"))
+
+    def due_between(
+        self, start: datetime.date | None = None, end: datetime.date | None = None
+    ):
+        """Commitments whose due window overlaps start..end (either end may be open)."""
+        qs = self.with_dated_window()
+        if start:
+            qs = qs.filter(deadline__latest__gte=start)
+        if end:
+            qs = qs.filter(deadline__earliest__lte=end)
+        return qs
+
+    def with_dated_window(self):
+        """Commitments whose deadline has a due window."""
+        return self.filter(deadline__earliest__isnull=False)
+
+    def themes(self):
+        """The distinct themes, alphabetically."""
+        return self.order_by("theme").values_list("theme", flat=True).distinct()
+
+    def with_last_evidence(self, as_of: datetime.date):
+        """Annotate ``last_evidence_on``: latest standing evidence up to the date."""
+        latest = (
+            Evidence.objects.standing()
+            .filter(commitment=models.OuterRef("pk"), event_date__lte=as_of)
+            .order_by("-event_date")
+            .values("event_date")[:1]
+        )
+        return self.annotate(last_evidence_on=models.Subquery(latest))
+
+    def with_implementation(self, as_of: datetime.date):
+        """Annotate ``implemented_on`` and ``timeliness`` (a ``Timeliness``) on a date.
+
+        ``implemented_on`` is the ``as of`` of the earliest effective overall
+        'implemented' assessment on or before the date; on time when that is on or
+        before the window's last day.
+        """
+        first = (
+            Assessment.objects.overall()
+            .effective()
+            .filter(
+                commitment=models.OuterRef("pk"),
+                status=Status.IMPLEMENTED,
+                as_of__lte=as_of,
+            )
+            .order_by("as_of")
+            .values("as_of")[:1]
+        )
+        return self.annotate(
+            implemented_on=models.Subquery(first, output_field=models.DateField())
+        ).annotate(
+            timeliness=models.Case(
+                models.When(implemented_on__isnull=True, then=models.Value(None)),
+                models.When(
+                    deadline__latest__isnull=True,
+                    then=models.Value(Timeliness.UNDATED),
+                ),
+                models.When(
+                    implemented_on__lte=models.F("deadline__latest"),
+                    then=models.Value(Timeliness.ON_TIME),
+                ),
+                default=models.Value(Timeliness.LATE),
+                output_field=models.CharField(),
+            )
+        )
+
+    def with_role_of(self, body):
+        """Annotate ``body_role``: the role the given body plays in each commitment."""
+        role = CommitmentBody.objects.filter(
+            commitment=models.OuterRef("pk"), body=body
+        ).values("role")[:1]
+        return self.annotate(body_role=models.Subquery(role))
+
+    def scorecard(self, as_of: datetime.date) -> Scorecard:
+        """Counts by status and overdue band, and timeliness, on the date: one query."""
+        row = (
+            self.with_overdue_band(as_of)
+            .with_implementation(as_of)
+            .aggregate(**scorecard_aggregates(as_of))
+        )
+        return Scorecard.from_row(row)
+
+    def scorecards_by_body(
+        self, as_of: datetime.date, bodies=None
+    ) -> dict[tuple[int, str], Scorecard]:
+        """Scorecards keyed by (body id, role) on the date, in one grouped query.
+
+        Only for the given bodies when ``bodies`` is set.
+        """
+        qs = self.with_overdue_band(as_of).with_implementation(as_of)
+        if bodies is None:
+            qs = qs.filter(body_links__isnull=False)
+        else:
+            qs = qs.filter(body_links__body__in=bodies)
+        rows = (
+            qs.values("body_links__body", "body_links__role")
+            .annotate(**scorecard_aggregates(as_of))
+            .order_by()
+        )
+        return {
+            (row["body_links__body"], row["body_links__role"]): Scorecard.from_row(row)
+            for row in rows
+        }
+
+    def for_public_list(self, as_of: datetime.date):
+        """The public commitment table on a date, without per-row queries.
+
+        Declaration, deadline and bodies; ``status_on``, ``status_rank`` (the
+        ladder's order), ``overdue_band`` and ``last_evidence_on``; document order.
+        """
+        return (
+            self.select_related("declaration", "paragraph", "deadline")
+            .prefetch_related(_body_links())
+            .with_overdue_band(as_of)
+            .with_last_evidence(as_of)
+            .annotate(status_rank=ranked("status_on", Status.values))
+            .in_document_order()
+        )
+
+    def for_overdue_list(self, as_of: datetime.date):
+        """Definitely, possibly overdue and due soon on the date, most pressing first.
+
+        Adds ``band_rank`` to the public list's annotations.
+        """
+        return (
+            self.for_public_list(as_of)
+            .in_bands(OVERDUE_PAGE_BANDS, as_of)
+            .annotate(band_rank=ranked("overdue_band", OVERDUE_PAGE_BANDS))
+            .order_by(
+                "band_rank", "deadline__latest", "deadline__earliest", "reference"
+            )
+        )
+
+    def for_detail(self, as_of: datetime.date):
+        """One commitment's page: everything on the row, its bodies and deadline
+        revisions, and its status, overdue band and implementation on the date."""
+        from .deadlines import DeadlineRevision
+
+        return (
+            self.select_related("declaration", "paragraph", "deadline")
+            .prefetch_related(
+                _body_links(),
+                models.Prefetch(
+                    "deadline__revisions",
+                    queryset=DeadlineRevision.objects.select_related("revised_by"),
+                ),
+            )
+            .with_overdue_band(as_of)
+            .with_implementation(as_of)
+        )
+
+    def for_reader(self, as_of: datetime.date):
+        """Commitments to highlight in the reader: paragraph and status on the date."""
+        return (
+            self.select_related("paragraph")
+            .with_status_as_of(as_of)
+            .in_document_order()
+        )
+
+    def for_calendar(self):
+        """Commitments with a due window, with deadline and bodies, soonest first."""
+        return (
+            self.with_dated_window()
+            .select_related("deadline", "declaration")
+            .prefetch_related(_body_links())
+            .order_by("deadline__earliest", "reference")
+        )
 
     def in_document_order(self):
         return self.order_by(

@@ -8,6 +8,15 @@ from simple_history.models import HistoricalRecords
 
 
 class DeclarationQuerySet(models.QuerySet):
+    def matching(self, text: str):
+        """Declarations whose title or place contains the text (any case)."""
+        text = text.strip()
+        if not text:
+            return self
+        return self.filter(
+            models.Q(title__icontains=text) | models.Q(place__icontains=text)
+        )
+
     def for_public_list(self):
         """Declarations with their paragraph and commitment counts, newest first."""
         paragraphs = models.Count("paragraphs", distinct=True)

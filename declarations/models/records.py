@@ -24,6 +24,19 @@ class EvidenceQuerySet(models.QuerySet):
     def newest_first(self):
         return self.order_by("-logged_at", "-pk")
 
+    def up_to(self, as_of):
+        """Standing evidence of events on or before the date, latest event first."""
+        return (
+            self.standing()
+            .filter(event_date__lte=as_of)
+            .select_related("commitment")
+            .order_by("-event_date", "-logged_at", "-pk")
+        )
+
+    def for_feed(self):
+        """Evidence newest logged first, retracted too, with its commitment."""
+        return self.select_related("commitment").newest_first()
+
     def for_timeline(self):
         """Evidence in event order, with who logged and retracted it."""
         return self.select_related("logged_by", "retracted_by").order_by(
@@ -151,6 +164,24 @@ class AssessmentQuerySet(models.QuerySet):
     def in_force_on(self, as_of):
         """Candidates for the status in force on ``as_of``, the one in force first."""
         return self.effective().filter(as_of__lte=as_of).in_force_order()
+
+    def for_feed(self):
+        """Assessments newest recorded first, with commitment and member state."""
+        return self.select_related("commitment", "member_state").order_by(
+            "-recorded_at", "-pk"
+        )
+
+    def in_force_by_member_state(self, as_of) -> list["Assessment"]:
+        """The assessment in force on the date for each member state, by state name."""
+        in_force = {}
+        candidates = (
+            self.filter(member_state__isnull=False)
+            .in_force_on(as_of)
+            .select_related("member_state")
+        )
+        for assessment in candidates:
+            in_force.setdefault(assessment.member_state_id, assessment)
+        return sorted(in_force.values(), key=lambda a: a.member_state.name)
 
     def for_timeline(self):
         """Assessments newest first, with their authors, evidence and corrections."""

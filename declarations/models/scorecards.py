@@ -1,0 +1,163 @@
+"""The figures the public pages publish: timeliness, scorecards and their rates.
+
+The rates' definitions live next to the code that computes them, and the
+methodology page prints them from here, so the published formula is the applied one.
+"""
+
+import dataclasses
+import datetime
+
+from django.db import models
+
+from .choices import OverdueBand, Status
+
+# How the scorecard's rates are computed, printed as such on the methodology page.
+IMPLEMENTATION_RATE_DEFINITION = (
+    "Commitments implemented on the date, divided by the commitments assessed by "
+    "then. Unassessed commitments are left out (nobody has looked yet, which is not "
+    "a failure), and so are superseded ones (a later decision replaced them). This "
+    "is the share the G7 Research Group reports as compliance and the Peace Accords "
+    "Matrix as full implementation."
+)
+ON_TIME_RATE_DEFINITION = (
+    "Commitments implemented on or before the last day of their due window, divided "
+    "by the commitments whose deadline has been tested on the date: those with a "
+    "dated window that had closed by then, and those implemented by then. "
+    "Commitments with a vague deadline or none are left out."
+)
+SCORECARD_ROLE_NOTE = (
+    "A body's scorecard counts the commitments it is responsible for; the "
+    "commitments it supports or is addressed by are scored separately, by role."
+)
+
+
+@dataclasses.dataclass(frozen=True)
+class Scorecard:
+    """Figures for a set of commitments on a date (see the definitions above)."""
+
+    total: int = 0
+    by_status: dict = dataclasses.field(default_factory=dict)
+    by_band: dict = dataclasses.field(default_factory=dict)
+    on_time: int = 0
+    late: int = 0
+    deadline_tested: int = 0
+
+    @classmethod
+    def from_row(cls, row: dict) -> "Scorecard":
+        """Build from the aggregate row of ``CommitmentQuerySet.scorecard``."""
+        return cls(
+            total=row["total"] or 0,
+            by_status={s: row[f"status_{s}"] or 0 for s in Status.values},
+            by_band={b: row[f"band_{b}"] or 0 for b in OverdueBand.values},
+            on_time=row["on_time"] or 0,
+            late=row["late"] or 0,
+            deadline_tested=row["deadline_tested"] or 0,
+        )
+
+    def count(self, status: str) -> int:
+        return self.by_status.get(status, 0)
+
+    def statuses(self) -> list[tuple[Status, int]]:
+        """Every status on the ladder with its count, in ladder order."""
+        return [(status, self.count(status)) for status in Status]
+
+    @property
+    def implemented(self) -> int:
+        return self.count(Status.IMPLEMENTED)
+
+    @property
+    def assessed(self) -> int:
+        """The denominator of the implementation rate."""
+        return (
+            self.total - self.count(Status.UNASSESSED) - self.count(Status.SUPERSEDED)
+        )
+
+    @property
+    def implementation_rate(self) -> float | None:
+        return self.implemented / self.assessed if self.assessed else None
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return self.on_time / self.deadline_tested if self.deadline_tested else None
+
+    @property
+    def definitely_overdue(self) -> int:
+        return self.by_band.get(OverdueBand.DEFINITELY, 0)
+
+    @property
+    def possibly_overdue(self) -> int:
+        return self.by_band.get(OverdueBand.POSSIBLY, 0)
+
+    @property
+    def due_soon(self) -> int:
+        return self.by_band.get(OverdueBand.DUE_SOON, 0)
+
+    @property
+    def overdue(self) -> int:
+        return self.definitely_overdue + self.possibly_overdue
+
+
+class Timeliness(models.TextChoices):
+    """How an implemented commitment stands against its due window on a date."""
+
+    ON_TIME = "on_time", "Implemented on time"
+    LATE = "late", "Implemented late"
+    UNDATED = "undated", "Implemented, no dated deadline"
+
+    @property
+    def definition(self) -> str:
+        return {
+            Timeliness.ON_TIME: "The earliest standing 'implemented' assessment is "
+            "dated on or before the last day of the due window.",
+            Timeliness.LATE: "The earliest standing 'implemented' assessment is "
+            "dated after the window closed.",
+            Timeliness.UNDATED: "Implemented, but the deadline is vague or absent, "
+            "so it can be neither on time nor late.",
+        }[self]
+
+
+# The bands the overdue page lists, most pressing first.
+OVERDUE_PAGE_BANDS = [
+    OverdueBand.DEFINITELY,
+    OverdueBand.POSSIBLY,
+    OverdueBand.DUE_SOON,
+]
+
+
+def ranked(field: str, values) -> models.Case:
+    """An integer that sorts ``field`` in the order of ``values``."""
+    return models.Case(
+        *(
+            models.When(**{field: v}, then=models.Value(i))
+            for i, v in enumerate(values)
+        ),
+        default=models.Value(len(values)),
+        output_field=models.IntegerField(),
+    )
+
+
+def scorecard_aggregates(as_of: datetime.date) -> dict:
+    """Conditional counts over ``status_on``, ``overdue_band`` and ``timeliness``."""
+    count = models.Count
+    dated = models.Q(deadline__latest__isnull=False)
+    return {
+        "total": count("pk"),
+        **{
+            f"status_{s}": count("pk", filter=models.Q(status_on=s))
+            for s in Status.values
+        },
+        **{
+            f"band_{b}": count("pk", filter=models.Q(overdue_band=b))
+            for b in OverdueBand.values
+        },
+        "on_time": count("pk", filter=models.Q(timeliness=Timeliness.ON_TIME)),
+        "late": count("pk", filter=models.Q(timeliness=Timeliness.LATE)),
+        "deadline_tested": count(
+            "pk",
+            filter=dated
+            & (
+                models.Q(deadline__latest__lt=as_of)
+                | models.Q(implemented_on__isnull=False)
+            ),
+        ),
+    }
