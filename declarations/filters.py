@@ -1,0 +1,195 @@
+"""The public lists' filters: each declared here, each delegating to a QuerySet method.
+
+The as-of date is not a filter: the view reads it once and gives it to the FilterSet,
+so the status and overdue filters judge each commitment as it stood on that date.
+"""
+
+import datetime
+
+import django_filters
+from django import forms
+from django.utils import timezone
+
+from .models import (
+    Body,
+    BodyKind,
+    Commitment,
+    DeadlineKind,
+    Declaration,
+    OverdueBand,
+    Role,
+    Status,
+)
+from .models.scorecards import OVERDUE_PAGE_BANDS
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _no_such(what: str) -> dict:
+    return {"invalid_choice": f"There is no {what} “%(value)s”."}
+
+
+def _themes():
+    return [(theme, theme) for theme in Commitment.objects.themes()]
+
+
+class AsOfFilterSet(django_filters.FilterSet):
+    """A FilterSet whose methods judge status and overdue on ``as_of``."""
+
+    def __init__(self, *args, as_of: datetime.date | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.as_of = as_of or timezone.localdate()
+
+    def filter_text(self, queryset, name, value):
+        return queryset.matching(value)
+
+    def filter_body(self, queryset, name, body):
+        return queryset.owned_by(body, self.form.cleaned_data.get("role") or None)
+
+    def filter_role(self, queryset, name, role):
+        if self.form.cleaned_data.get("body"):
+            return queryset  # applied together with the body
+        return queryset.with_party_in_role(role)
+
+    def filter_bands(self, queryset, name, bands):
+        return queryset.in_bands(bands, self.as_of)
+
+
+class CommitmentFilter(AsOfFilterSet):
+    q = django_filters.CharFilter(
+        label="Search",
+        method="filter_text",
+        help_text="Words in the reference, title or quote.",
+    )
+    declaration = django_filters.ModelChoiceFilter(
+        queryset=Declaration.objects.all(),
+        to_field_name="slug",
+        empty_label="Any declaration",
+        error_messages=_no_such("declaration"),
+    )
+    body = django_filters.ModelChoiceFilter(
+        queryset=Body.objects.order_by("name"),
+        to_field_name="slug",
+        method="filter_body",
+        empty_label="Any body",
+        error_messages=_no_such("body"),
+    )
+    role = django_filters.ChoiceFilter(
+        choices=Role.choices,
+        method="filter_role",
+        empty_label="Any role",
+        label="Role",
+        help_text="With a body: its role. Alone: any body in that role.",
+    )
+    member_state = django_filters.ModelChoiceFilter(
+        queryset=Body.objects.member_states().order_by("name"),
+        to_field_name="slug",
+        method="filter_member_state",
+        empty_label="Any member state",
+        label="Member state",
+        error_messages=_no_such("member state"),
+    )
+    theme = django_filters.ChoiceFilter(
+        choices=_themes, empty_label="Any theme", error_messages=_no_such("theme")
+    )
+    status = django_filters.MultipleChoiceFilter(
+        choices=Status.choices,
+        method="filter_status",
+        widget=forms.CheckboxSelectMultiple,
+        label="Status on the date",
+    )
+    overdue_band = django_filters.MultipleChoiceFilter(
+        choices=OverdueBand.choices,
+        method="filter_bands",
+        widget=forms.CheckboxSelectMultiple,
+        label="Overdue on the date",
+    )
+    deadline_kind = django_filters.ChoiceFilter(
+        field_name="deadline__kind",
+        choices=DeadlineKind.choices,
+        empty_label="Any kind of deadline",
+        label="Kind of deadline",
+    )
+    due_after = django_filters.DateFilter(
+        method="filter_due_after",
+        widget=DATE_INPUT,
+        label="Due window ends on or after",
+    )
+    due_before = django_filters.DateFilter(
+        method="filter_due_before",
+        widget=DATE_INPUT,
+        label="Due window opens on or before",
+    )
+
+    class Meta:
+        model = Commitment
+        fields = []
+
+    def filter_member_state(self, queryset, name, state):
+        return queryset.owned_by(state)
+
+    def filter_status(self, queryset, name, statuses):
+        return queryset.with_status(statuses, self.as_of)
+
+    def filter_due_after(self, queryset, name, day):
+        return queryset.due_between(start=day)
+
+    def filter_due_before(self, queryset, name, day):
+        return queryset.due_between(end=day)
+
+
+class OverdueFilter(AsOfFilterSet):
+    body = django_filters.ModelChoiceFilter(
+        queryset=Body.objects.order_by("name"),
+        to_field_name="slug",
+        method="filter_body",
+        empty_label="Any body",
+        error_messages=_no_such("body"),
+    )
+    role = django_filters.ChoiceFilter(
+        choices=Role.choices,
+        method="filter_role",
+        empty_label="Any role",
+        label="Role",
+    )
+    band = django_filters.MultipleChoiceFilter(
+        choices=[(b.value, b.label) for b in OVERDUE_PAGE_BANDS],
+        method="filter_bands",
+        widget=forms.CheckboxSelectMultiple,
+        label="Show",
+    )
+
+    class Meta:
+        model = Commitment
+        fields = []
+
+
+class BodyFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="Name", method="filter_text")
+    kind = django_filters.ChoiceFilter(
+        choices=BodyKind.choices, empty_label="Any kind", label="Kind"
+    )
+
+    class Meta:
+        model = Body
+        fields = []
+
+    def __init__(self, *args, as_of=None, **kwargs):
+        super().__init__(*args, **kwargs)
+
+    def filter_text(self, queryset, name, value):
+        return queryset.matching(value)
+
+
+class DeclarationFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="Title or place", method="filter_text")
+
+    class Meta:
+        model = Declaration
+        fields = []
+
+    def __init__(self, *args, as_of=None, **kwargs):
+        super().__init__(*args, **kwargs)
+
+    def filter_text(self, queryset, name, value):
+        return queryset.matching(value)

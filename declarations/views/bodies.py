@@ -1,0 +1,68 @@
+"""Bodies: the list with each one's record, and each body's page."""
+
+from django.http import Http404
+from django.views.generic import DetailView
+from django_filters.views import FilterView
+
+from ..filters import BodyFilter
+from ..models import Body, Commitment, Role
+from ..models.scorecards import Scorecard
+from ..tables import BodyCommitmentTable, BodyTable
+from .listing import PublicListMixin
+
+
+class BodyListView(PublicListMixin, FilterView):
+    """Every body, its place in the hierarchy and its record on the date."""
+
+    template_name = "declarations/body_list.html"
+    filterset_class = BodyFilter
+    table_class = BodyTable
+    export_name = "bodies"
+
+    def get_queryset(self):
+        return Body.objects.for_public_list()
+
+    def get_table_kwargs(self):
+        return {
+            **super().get_table_kwargs(),
+            "scorecards": Commitment.objects.scorecards_by_body(self.as_of),
+        }
+
+
+class BodyDetailView(PublicListMixin, DetailView):
+    """One body: hierarchy, scorecard by role, and the table of its commitments."""
+
+    template_name = "declarations/body_detail.html"
+    context_object_name = "body"
+    table_class = BodyCommitmentTable
+
+    def get_queryset(self):
+        return Body.objects.for_detail()
+
+    def get_object(self, queryset=None):
+        try:
+            return super().get_object(queryset)
+        except Http404:
+            raise Http404(f"There is no body “{self.kwargs['slug']}”.") from None
+
+    @property
+    def export_name(self):
+        return f"commitments-{self.object.slug}"
+
+    def get_table_data(self):
+        return (
+            Commitment.objects.owned_by(self.object)
+            .for_public_list(self.as_of)
+            .with_role_of(self.object)
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        cards = Commitment.objects.scorecards_by_body(self.as_of, bodies=[self.object])
+        context.update(
+            ancestors=self.object.ancestors(),
+            cards=[
+                (role, cards.get((self.object.pk, role), Scorecard())) for role in Role
+            ],
+        )
+        return context

@@ -1,0 +1,85 @@
+"""The commitment table and each commitment's page."""
+
+from django.http import Http404
+from django.views.generic import DetailView
+from django_filters.views import FilterView
+
+from ..filters import CommitmentFilter
+from ..models import Assessment, BodyKind, Commitment, Role
+from ..tables import CommitmentTable
+from ..templatetags.reader import quote_segments
+from .as_of import AsOfMixin
+from .listing import PublicListMixin
+
+
+class CommitmentListView(PublicListMixin, FilterView):
+    """Every commitment, filtered, sorted, paginated, downloadable, on the date."""
+
+    template_name = "declarations/commitment_list.html"
+    filterset_class = CommitmentFilter
+    table_class = CommitmentTable
+    export_name = "commitments"
+
+    def get_queryset(self):
+        return Commitment.objects.for_public_list(self.as_of)
+
+    def get_filterset_kwargs(self, filterset_class):
+        return {**super().get_filterset_kwargs(filterset_class), "as_of": self.as_of}
+
+
+class CommitmentDetailView(AsOfMixin, DetailView):
+    """One commitment: the quote in its paragraph, bodies, deadline, the record."""
+
+    template_name = "declarations/commitment_detail.html"
+    context_object_name = "commitment"
+    slug_field = "reference"
+    slug_url_kwarg = "reference"
+
+    def get_queryset(self):
+        return Commitment.objects.for_detail(self.as_of)
+
+    def get_object(self, queryset=None):
+        try:
+            return super().get_object(queryset)
+        except Http404:
+            raise Http404(
+                f"There is no commitment with the reference "
+                f"“{self.kwargs['reference']}”."
+            ) from None
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        commitment = self.object
+        assessments = Assessment.objects.filter(commitment=commitment)
+        timeline = list(assessments.for_timeline())
+        in_force_id = (
+            assessments.overall()
+            .in_force_on(self.as_of)
+            .values_list("pk", flat=True)
+            .first()
+        )
+        links = list(commitment.body_links.all())
+        states = [
+            link.body for link in links if link.body.kind == BodyKind.MEMBER_STATE
+        ]
+        state_assessments = {
+            a.member_state_id: a
+            for a in assessments.in_force_by_member_state(self.as_of)
+        }
+        context.update(
+            deadline=getattr(commitment, "deadline", None),
+            paragraph_segments=quote_segments(
+                commitment.paragraph.text, [(commitment.quote, commitment)]
+            )[0],
+            bodies_by_role=[
+                (role, [link.body for link in links if link.role == role])
+                for role in Role
+                if any(link.role == role for link in links)
+            ],
+            timeline=[a for a in timeline if a.member_state_id is None],
+            state_timeline=[a for a in timeline if a.member_state_id is not None],
+            in_force_id=in_force_id,
+            member_states=[(s, state_assessments.get(s.pk)) for s in states],
+            evidence_list=list(commitment.evidence.for_timeline()),
+        )
+        return context

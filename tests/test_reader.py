@@ -1,0 +1,162 @@
+"""The reader: quotes placed in their paragraphs, escaped, with their status."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from declarations.models import Status
+from declarations.templatetags.reader import quote_segments
+from tests.factories import (
+    AssessmentFactory,
+    CommitmentFactory,
+    DeclarationFactory,
+    ParagraphFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+D = datetime.date
+
+
+def texts(segments):
+    return [(s.text, s.items) for s in segments]
+
+
+def test_a_quote_cuts_its_paragraph_in_three():
+    segments, unmatched = quote_segments(
+        "Before. The promise. After.", [("The promise.", "A")]
+    )
+    assert texts(segments) == [
+        ("Before. ", []),
+        ("The promise.", ["A"]),
+        (" After.", []),
+    ]
+    assert unmatched == []
+
+
+def test_only_the_first_occurrence_of_a_repeated_quote_is_highlighted():
+    segments, _ = quote_segments("ab ab ab", [("ab", "A")])
+    assert texts(segments) == [("ab", ["A"]), (" ab ab", [])]
+
+
+def test_identical_quotes_share_one_highlight():
+    segments, _ = quote_segments("x same y", [("same", "A"), ("same", "B")])
+    assert texts(segments) == [("x ", []), ("same", ["A", "B"]), (" y", [])]
+
+
+def test_overlapping_quotes_merge_and_nested_ones_stay_inside():
+    segments, _ = quote_segments(
+        "one two three four five", [("two three", "A"), ("three four", "B")]
+    )
+    assert texts(segments) == [
+        ("one ", []),
+        ("two three four", ["A", "B"]),
+        (" five", []),
+    ]
+    segments, _ = quote_segments(
+        "one two three", [("one two three", "A"), ("two", "B")]
+    )
+    assert texts(segments) == [("one two three", ["A", "B"])]
+
+
+def test_adjacent_quotes_stay_apart():
+    segments, _ = quote_segments("abcd", [("ab", "A"), ("cd", "B")])
+    assert texts(segments) == [("ab", ["A"]), ("cd", ["B"])]
+
+
+def test_a_quote_not_in_the_text_is_reported_not_raised():
+    segments, unmatched = quote_segments("text", [("missing", "A"), ("", "B")])
+    assert texts(segments) == [("text", [])]
+    assert unmatched == ["A", "B"]
+
+
+def test_segments_rebuild_the_text_exactly():
+    text = "Alpha beta gamma delta epsilon beta."
+    quotes = [("beta gamma", 1), ("gamma delta", 2), ("epsilon", 3), ("beta.", 4)]
+    segments, _ = quote_segments(text, quotes)
+    assert "".join(s.text for s in segments) == text
+
+
+@pytest.fixture
+def declaration():
+    declaration = DeclarationFactory(slug="astana-2005", title="The Declaration")
+    first = ParagraphFactory(
+        declaration=declaration, number=1, text="The heads of state met."
+    )
+    second = ParagraphFactory(
+        declaration=declaration,
+        number=2,
+        section=2,
+        text="The <b>Parties</b> will found the Fund & the Council will report.",
+    )
+    fund = CommitmentFactory(
+        declaration=declaration,
+        paragraph=second,
+        reference="AST-02a",
+        quote="will found the Fund",
+    )
+    report = CommitmentFactory(
+        declaration=declaration,
+        paragraph=second,
+        reference="AST-02b",
+        quote="the Council will report",
+    )
+    AssessmentFactory(commitment=fund, status=Status.STALLED, as_of=D(2006, 6, 1))
+    return declaration, first, second, fund, report
+
+
+def test_the_reader_numbers_anchors_and_highlights_every_quote(client, declaration):
+    decl, _first, _second, fund, report = declaration
+    response = client.get(reverse("declarations:declaration-detail", args=[decl.slug]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'id="p1"' in html and 'id="p2"' in html
+    assert 'href="#p2"' in html
+    assert html.count('<mark class="quote">') == 2
+    for commitment in (fund, report):
+        assert f'id="q-{commitment.reference}"' in html
+        assert f'href="{commitment.get_absolute_url()}"' in html
+    assert "[AST-02a: Stalled]" in html
+    assert "[AST-02b: Unassessed]" in html
+
+
+def test_the_reader_escapes_the_text_and_adds_only_its_own_markup(client, declaration):
+    decl = declaration[0]
+    html = client.get(decl.get_absolute_url()).content.decode()
+    assert "<b>Parties</b>" not in html
+    assert "The &lt;b&gt;Parties&lt;/b&gt; " in html
+    assert (
+        '<mark class="quote">will found the Fund</mark> ' not in html
+    )  # the tag follows the mark
+    assert '<mark class="quote">will found the Fund</mark><a' in html
+    assert '&amp; <mark class="quote">the Council will report</mark>' in html
+
+
+def test_the_reader_shows_each_status_as_of_the_date(client, declaration):
+    decl = declaration[0]
+    before = client.get(decl.get_absolute_url(), {"as_of": "2006-05-31"})
+    after = client.get(decl.get_absolute_url(), {"as_of": "2006-06-01"})
+    assert "[AST-02a: Unassessed]" in before.content.decode()
+    assert "[AST-02a: Stalled]" in after.content.decode()
+    # Links out of the reader keep the date.
+    assert "?as_of=2006-05-31" in before.content.decode()
+
+
+def test_the_reader_groups_paragraphs_into_sections(client, declaration):
+    html = client.get(declaration[0].get_absolute_url()).content.decode()
+    assert html.count('class="reader-section"') == 2
+
+
+def test_unknown_declaration_is_a_404_that_says_so(client):
+    response = client.get(reverse("declarations:declaration-detail", args=["nope"]))
+    assert response.status_code == 404
+    assert "There is no declaration “nope”." in response.content.decode()
+
+
+def test_the_declaration_list_links_to_the_reader(client, declaration):
+    response = client.get(reverse("declarations:declaration-list"))
+    assert response.status_code == 200
+    assert declaration[0].get_absolute_url() in response.content.decode()
+    filtered = client.get(reverse("declarations:declaration-list"), {"q": "zzz"})
+    assert declaration[0].get_absolute_url() not in filtered.content.decode()
