@@ -213,6 +213,10 @@ class CommitmentQuerySet(models.QuerySet):
             )
         )
 
+    def implemented_in_time(self, timeliness, as_of: datetime.date):
+        """Commitments implemented by the date, on time, late or undated as asked."""
+        return self.with_implementation(as_of).filter(timeliness__in=list(timeliness))
+
     def with_role_of(self, body):
         """Annotate ``body_role``: the role the given body plays in each commitment."""
         role = CommitmentBody.objects.filter(
