@@ -20,7 +20,7 @@ from .models import (
     Role,
     Status,
 )
-from .models.scorecards import OVERDUE_PAGE_BANDS
+from .models.scorecards import OVERDUE_PAGE_BANDS, Timeliness
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -72,6 +72,7 @@ class CommitmentFilter(AsOfFilterSet):
         to_field_name="slug",
         method="filter_body",
         empty_label="Any body",
+        label="Body",
         error_messages=_no_such("body"),
     )
     role = django_filters.ChoiceFilter(
@@ -104,6 +105,12 @@ class CommitmentFilter(AsOfFilterSet):
         widget=forms.CheckboxSelectMultiple,
         label="Overdue on the date",
     )
+    timeliness = django_filters.MultipleChoiceFilter(
+        choices=Timeliness.choices,
+        method="filter_timeliness",
+        widget=forms.CheckboxSelectMultiple,
+        label="Implemented by the date",
+    )
     deadline_kind = django_filters.ChoiceFilter(
         field_name="deadline__kind",
         choices=DeadlineKind.choices,
@@ -131,6 +138,9 @@ class CommitmentFilter(AsOfFilterSet):
     def filter_status(self, queryset, name, statuses):
         return queryset.with_status(statuses, self.as_of)
 
+    def filter_timeliness(self, queryset, name, values):
+        return queryset.implemented_in_time(values, self.as_of)
+
     def filter_due_after(self, queryset, name, day):
         return queryset.due_between(start=day)
 
@@ -144,6 +154,7 @@ class OverdueFilter(AsOfFilterSet):
         to_field_name="slug",
         method="filter_body",
         empty_label="Any body",
+        label="Body",
         error_messages=_no_such("body"),
     )
     role = django_filters.ChoiceFilter(

@@ -64,22 +64,16 @@ class AsOfTable(tables.Table):
 
 class CommitmentTable(AsOfTable):
     reference = tables.Column(
-        linkify=lambda record, table: table.url_for(record), attrs=HEADER
+        linkify=lambda record, table: table.url_for(record),
+        attrs={**HEADER, "td": {"class": "reference-cell"}},
     )
     title = tables.Column(attrs=HEADER)
     bodies = tables.Column(
         accessor="pk", verbose_name="Bodies", orderable=False, attrs=HEADER
     )
     deadline = tables.Column(
-        accessor="deadline__wording",
-        verbose_name="Deadline",
-        empty_values=(),
-        order_by=("deadline__earliest", "deadline__latest"),
-        attrs=HEADER,
-    )
-    window = tables.Column(
         accessor="deadline__earliest",
-        verbose_name="Due window",
+        verbose_name="Deadline",
         empty_values=(),
         order_by=("deadline__earliest", "deadline__latest"),
         attrs=HEADER,
@@ -92,6 +86,9 @@ class CommitmentTable(AsOfTable):
         verbose_name="Last evidence", format=DAY, attrs=HEADER
     )
     # Columns for the downloads only.
+    window = tables.Column(
+        accessor="deadline__earliest", visible=False, verbose_name="Due window"
+    )
     declaration = tables.Column(
         accessor="declaration__slug", visible=False, verbose_name="Declaration"
     )
@@ -118,12 +115,25 @@ class CommitmentTable(AsOfTable):
         empty_text = "No commitment matches these filters."
 
     def render_bodies(self, record):
-        return format_html_join(
-            ", ",
-            '<a href="{}">{}</a> <span class="role">({})</span>',
-            (
-                (link.body.get_absolute_url(), link.body.label, link.get_role_display())
-                for link in record.body_links.all()
+        by_role: dict[str, list] = {}
+        for link in record.body_links.all():
+            by_role.setdefault(link.get_role_display(), []).append(link.body)
+        return format_html(
+            '<ul class="bodies">{}</ul>',
+            format_html_join(
+                "",
+                '<li><span class="role">{}:</span> {}</li>',
+                (
+                    (
+                        role,
+                        format_html_join(
+                            ", ",
+                            '<a href="{}">{}</a>',
+                            ((b.get_absolute_url(), b.label) for b in bodies),
+                        ),
+                    )
+                    for role, bodies in by_role.items()
+                ),
             ),
         )
 
@@ -137,17 +147,19 @@ class CommitmentTable(AsOfTable):
         deadline = _deadline(record)
         if deadline is None or deadline.kind == DeadlineKind.NONE:
             return format_html('<span class="muted">{}</span>', "None set")
-        return format_html("“{}”", deadline.wording)
+        if not deadline.has_window:
+            return format_html(
+                '“{}”<br><span class="muted">{}</span>', deadline.wording, "no date"
+            )
+        return format_html(
+            '“{}”<br><span class="window">{}</span>',
+            deadline.wording,
+            deadline.window_display,
+        )
 
     def value_deadline(self, record):
         deadline = _deadline(record)
         return deadline.wording if deadline else ""
-
-    def render_window(self, record):
-        deadline = _deadline(record)
-        if deadline is None or not deadline.has_window:
-            return format_html('<span class="muted">{}</span>', "No dated window")
-        return deadline.window_display
 
     def value_window(self, record):
         deadline = _deadline(record)

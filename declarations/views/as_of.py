@@ -13,6 +13,8 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 
+from ..models import OverdueBand
+
 # Dates outside this range are refused rather than computed (and 9999-12-31 plus
 # the due-soon days would overflow).
 EARLIEST_AS_OF = datetime.date(1900, 1, 1)
@@ -86,5 +88,6 @@ class AsOfMixin:
             as_of_param=self.as_of_param(),
             today=timezone.localdate(),
             due_soon_days=settings.TRACKER_DUE_SOON_DAYS,
+            overdue_bands=[OverdueBand.DEFINITELY, OverdueBand.POSSIBLY],
         )
         return context
