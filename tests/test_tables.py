@@ -1,0 +1,162 @@
+"""Tables: what the cells say, and downloads that hold exactly the filtered rows."""
+
+import csv
+import datetime
+import io
+import json
+
+import openpyxl
+import pytest
+from django.urls import reverse
+
+from declarations.models import Commitment, OverdueBand, Role, Status
+from declarations.tables import CommitmentTable, how_long, percent
+from tests.factories import (
+    AssessmentFactory,
+    BodyFactory,
+    CommitmentBodyFactory,
+    CommitmentFactory,
+    with_window,
+)
+
+pytestmark = pytest.mark.django_db
+
+D = datetime.date
+
+
+@pytest.fixture
+def many():
+    """55 commitments of one body (more than a page) and 5 of another."""
+    mine, other = BodyFactory(slug="mine"), BodyFactory(slug="other")
+    for n in range(60):
+        commitment = CommitmentFactory(reference=f"T-{n:03d}", theme="Security")
+        CommitmentBodyFactory(commitment=commitment, body=mine if n < 55 else other)
+    AssessmentFactory(
+        commitment=Commitment.objects.get(reference="T-001"),
+        status=Status.STALLED,
+        as_of=D(2006, 6, 1),
+    )
+    return mine
+
+
+def download(client, fmt, **params):
+    response = client.get(
+        reverse("declarations:commitment-list"), {**params, "_export": fmt}
+    )
+    assert response.status_code == 200
+    return response
+
+
+def csv_rows(response):
+    return list(csv.DictReader(io.StringIO(response.content.decode())))
+
+
+def test_csv_download_holds_every_filtered_row_not_one_page(client, many):
+    response = download(client, "csv", body="mine", as_of="2006-12-31")
+    rows = csv_rows(response)
+    assert {row["Reference"] for row in rows} == {f"T-{n:03d}" for n in range(55)}
+    assert response["Content-Disposition"] == (
+        'attachment; filename="commitments-2006-12-31.csv"'
+    )
+
+
+def test_downloads_match_the_table_on_screen(client, many):
+    params = {"body": "mine", "q": "T-00", "sort": "-reference"}
+    screen = client.get(reverse("declarations:commitment-list"), params)
+    on_screen = [row.record.reference for row in screen.context["table"].rows]
+    assert on_screen == [f"T-{n:03d}" for n in range(9, -1, -1)]
+    assert [
+        row["Reference"] for row in csv_rows(download(client, "csv", **params))
+    ] == (on_screen)
+    data = json.loads(download(client, "json", **params).content)
+    assert [row["Reference"] for row in data] == on_screen
+    book = openpyxl.load_workbook(
+        io.BytesIO(download(client, "xlsx", **params).content)
+    )
+    sheet = book.active
+    header = [cell.value for cell in sheet[1]]
+    column = header.index("Reference")
+    assert [row[column] for row in sheet.iter_rows(min_row=2, values_only=True)] == (
+        on_screen
+    )
+
+
+def test_download_columns_are_plain_text(client):
+    commitment = with_window(
+        CommitmentFactory(reference="X-1", title="Do <it>", theme="Economy"),
+        D(2006, 1, 1),
+        D(2006, 12, 31),
+        "year",
+        wording="by the next 2006 Summit",
+    )
+    CommitmentBodyFactory(
+        commitment=commitment, body__name="Council A", role=Role.RESPONSIBLE
+    )
+    AssessmentFactory(commitment=commitment, status=Status.STALLED, as_of=D(2006, 5, 1))
+    (row,) = csv_rows(download(client, "csv", as_of="2006-12-31"))
+    assert row["Title"] == "Do <it>"
+    assert row["Bodies"] == "Council A (responsible)"
+    assert row["Deadline"] == "by the next 2006 Summit"
+    assert row["Due window"] == "2006"
+    assert row["Status"] == "Stalled"
+    assert row["Overdue"] == "Possibly overdue"
+    assert row["Window first day"] == "2006-01-01"
+    assert row["Window last day"] == "2006-12-31"
+    assert row["Status as of"] == "2006-12-31"
+    assert row["Theme"] == "Economy"
+    assert row["Quote"] == commitment.quote
+
+
+def test_a_download_of_nothing_has_the_header_only(client, many):
+    rows = csv_rows(download(client, "csv", q="no such thing"))
+    assert rows == []
+
+
+def test_cells_escape_text(rf):
+    CommitmentFactory(reference="X-2", title="<script>alert(1)</script>")
+    table = CommitmentTable(Commitment.objects.for_public_list(D(2006, 1, 1)))
+    html = table.as_html(rf.get("/"))
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;" in html
+
+
+def test_status_and_band_are_written_in_words(rf):
+    commitment = with_window(CommitmentFactory(), D(2005, 9, 1), D(2005, 11, 30))
+    AssessmentFactory(
+        commitment=commitment, status=Status.NOT_STARTED, as_of=D(2005, 8, 1)
+    )
+    table = CommitmentTable(Commitment.objects.for_public_list(D(2006, 1, 1)))
+    html = table.as_html(rf.get("/"))
+    assert ">Not started</span>" in html
+    assert ">Definitely overdue</span>" in html
+
+
+def test_commitment_links_keep_the_as_of_date(rf):
+    commitment = CommitmentFactory(reference="X-3")
+    table = CommitmentTable(
+        Commitment.objects.for_public_list(D(2006, 1, 1)),
+        as_of=D(2006, 1, 1),
+        as_of_param="2006-01-01",
+    )
+    assert f'href="{commitment.get_absolute_url()}?as_of=2006-01-01"' in table.as_html(
+        rf.get("/")
+    )
+
+
+def test_how_long_in_words():
+    commitment = with_window(CommitmentFactory(), D(2006, 1, 1), D(2006, 12, 31))
+    record = Commitment.objects.for_public_list(D(2007, 1, 1)).get(pk=commitment.pk)
+    assert record.overdue_band == OverdueBand.DEFINITELY
+    assert how_long(record, D(2007, 1, 1)) == "1 day since the window closed"
+    record.overdue_band = OverdueBand.POSSIBLY
+    assert how_long(record, D(2006, 1, 2)) == "1 day into the window, 363 days left"
+    assert how_long(record, D(2006, 12, 31)) == "364 days into the window, last day"
+    record.overdue_band = OverdueBand.DUE_SOON
+    assert how_long(record, D(2006, 1, 1)) == "window opens today"
+    assert how_long(record, D(2005, 12, 30)) == "window opens in 2 days"
+
+
+def test_percent():
+    assert percent(None) == "—"
+    assert percent(0.5) == "50%"
+    assert percent(2 / 3) == "67%"
