@@ -24,6 +24,20 @@ class BodyQuerySet(models.QuerySet):
             models.Prefetch("children", queryset=Body.objects.order_by("name"))
         )
 
+    def organs_first(self):
+        """Organs, then member states, then external parties, each by name."""
+        kinds = [BodyKind.ORGAN, BodyKind.MEMBER_STATE, BodyKind.EXTERNAL]
+        return self.annotate(
+            kind_rank=models.Case(
+                *(
+                    models.When(kind=k, then=models.Value(i))
+                    for i, k in enumerate(kinds)
+                ),
+                default=models.Value(len(kinds)),
+                output_field=models.IntegerField(),
+            )
+        ).order_by("kind_rank", "name")
+
     def member_states(self):
         """Bodies that are member states of the organisation."""
         return self.filter(kind=BodyKind.MEMBER_STATE)
