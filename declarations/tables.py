@@ -257,6 +257,9 @@ def how_long(record, as_of: datetime.date) -> str:
     return ""
 
 
+NUMBER = {"th": {"scope": "col", "class": "num"}, "td": {"class": "num"}}
+
+
 class BodyTable(AsOfTable):
     """Bodies with their scorecard as responsible body (figures passed in)."""
 
@@ -265,27 +268,27 @@ class BodyTable(AsOfTable):
         verbose_name="Body",
         attrs=HEADER,
     )
-    short_name = tables.Column(verbose_name="Short name", attrs=HEADER)
-    kind = tables.Column(attrs=HEADER)
+    kind = tables.Column(order_by=("kind_rank", "name"), attrs=HEADER)
     parent = tables.Column(
         linkify=lambda record, table: table.url_for(record.parent),
         verbose_name="Sits under",
         order_by=("parent__name",),
         attrs=HEADER,
     )
-    commitment_count = tables.Column(verbose_name="Commitments", attrs=HEADER)
+    commitment_count = tables.Column(verbose_name="Party to", attrs=NUMBER)
     responsible = tables.Column(
-        accessor="pk", verbose_name="Responsible for", orderable=False, attrs=HEADER
+        accessor="pk", verbose_name="Responsible for", orderable=False, attrs=NUMBER
     )
     overdue = tables.Column(
-        accessor="pk", verbose_name="Overdue", orderable=False, attrs=HEADER
+        accessor="pk", verbose_name="Overdue", orderable=False, attrs=NUMBER
     )
     implementation_rate = tables.Column(
-        accessor="pk", verbose_name="Implementation rate", orderable=False, attrs=HEADER
+        accessor="pk", verbose_name="Implementation rate", orderable=False, attrs=NUMBER
     )
     on_time_rate = tables.Column(
-        accessor="pk", verbose_name="On-time rate", orderable=False, attrs=HEADER
+        accessor="pk", verbose_name="On-time rate", orderable=False, attrs=NUMBER
     )
+    short_name = tables.Column(verbose_name="Short name", visible=False)
 
     class Meta:
         model = Body
@@ -300,6 +303,16 @@ class BodyTable(AsOfTable):
 
     def card(self, record):
         return self.scorecards.get((record.pk, Role.RESPONSIBLE), Scorecard())
+
+    def render_name(self, record):
+        if record.short_name and record.short_name != record.name:
+            return format_html(
+                '{} <span class="muted">({})</span>', record.name, record.short_name
+            )
+        return record.name
+
+    def value_name(self, record):
+        return record.name
 
     def render_responsible(self, record):
         return self.card(record).total

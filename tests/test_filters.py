@@ -179,6 +179,13 @@ def test_overdue_band_filter_on_the_as_of_date(ledger):
     assert commitments(definitely, D(2007, 3, 1)) == {"A-05", "O-01"}
 
 
+def test_timeliness_filter_on_the_as_of_date(ledger):
+    # The bases (autumn 2005) were implemented in March 2007: late.
+    assert commitments({"timeliness": ["late"]}, D(2007, 3, 1)) == {"A-37"}
+    assert commitments({"timeliness": ["late"]}, D(2007, 2, 28)) == set()
+    assert commitments({"timeliness": ["on_time"]}, D(2007, 3, 1)) == set()
+
+
 def test_deadline_kind_filter(ledger):
     assert commitments({"deadline_kind": DeadlineKind.EVENT}) == {"A-05"}
     assert commitments({"deadline_kind": DeadlineKind.NONE}) == {"A-10"}

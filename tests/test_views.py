@@ -455,6 +455,15 @@ def test_body_list_shows_each_body_with_its_record(client, astana):
     assert cnc.get_cell("on_time_rate") == "0%"
 
 
+def test_body_list_puts_organs_first_then_member_states_then_outsiders(client, astana):
+    response, _ = page(client, "body-list")
+    kinds = [row.record.kind for row in response.context["table"].rows]
+    assert kinds == sorted(
+        kinds, key=[BodyKind.ORGAN, BodyKind.MEMBER_STATE, BodyKind.EXTERNAL].index
+    )
+    assert kinds[0] == BodyKind.ORGAN and kinds[-1] == BodyKind.EXTERNAL
+
+
 def test_body_page_shows_hierarchy_scorecard_and_commitments_by_role(client, astana):
     response, html = page(client, "body-detail", "rats")
     assert "Sits under" in html and 'href="/bodies/rats-council/"' in html

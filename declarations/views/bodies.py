@@ -20,7 +20,7 @@ class BodyListView(PublicListMixin, FilterView):
     export_name = "bodies"
 
     def get_queryset(self):
-        return Body.objects.for_public_list()
+        return Body.objects.for_public_list().organs_first()
 
     def get_table_kwargs(self):
         return {
