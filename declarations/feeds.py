@@ -3,6 +3,7 @@ written with the icalendar library) and the Atom feed of new evidence and
 assessments. Both take ``?body=<slug>`` for one body's commitments."""
 
 import datetime
+import re
 
 import icalendar
 from django.contrib.syndication.views import Feed
@@ -14,6 +15,7 @@ from django.utils.feedgenerator import Atom1Feed, SyndicationFeed
 from .models import Assessment, Body, Commitment, Evidence
 
 FEED_SIZE = 50
+SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 
 
 class ICalendarFeed(SyndicationFeed):
@@ -51,7 +53,7 @@ def _body_from(request) -> Body | None:
     slug = request.GET.get("body", "").strip()
     if not slug:
         return None
-    body = Body.objects.filter(slug=slug).first()
+    body = Body.objects.filter(slug=slug).first() if SLUG.fullmatch(slug) else None
     if body is None:
         raise Http404(f"There is no body “{slug}”.")
     return body

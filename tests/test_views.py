@@ -598,3 +598,28 @@ def test_methodology_example_agrees_with_the_overdue_rule(settings):
         OverdueBand.DUE_SOON
     )
     assert band(example["definitely_from"]).overdue_band == OverdueBand.DEFINITELY
+
+
+# Hostile input ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/commitments/%00/",
+        "/commitments/?q=%00",
+        "/commitments/?body=%00",
+        "/commitments/?theme=%00",
+        "/commitments/?as_of=%00",
+        "/overdue/?body=%00",
+        "/feeds/deadlines.ics?body=%00",
+        "/feeds/evidence/?body=%00",
+        "/bodies/?q=%00",
+        "/declarations/?q=%00",
+        "/commitments/?page=99999999999999999999",
+        "/commitments/?per_page=-5",
+        "/commitments/?sort=bodies",
+    ],
+)
+def test_hostile_queries_never_crash(client, astana, url):
+    assert client.get(url).status_code in (200, 400, 404)

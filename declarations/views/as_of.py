@@ -27,7 +27,7 @@ class BadQuery(Exception):
 
 def parse_as_of(params) -> datetime.date:
     """The ``as_of`` date of a query (today when absent); BadQuery when unreadable."""
-    raw = params.get("as_of", "").strip()
+    raw = params.get("as_of", "").strip()[:40]
     if not raw:
         return timezone.localdate()
     try:

@@ -1,11 +1,14 @@
 """The commitment table and each commitment's page."""
 
+import re
+
 from django.http import Http404
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
 from ..filters import CommitmentFilter
 from ..models import Assessment, BodyKind, Commitment, Role
+from ..models.commitments import REFERENCE_PATTERN
 from ..tables import CommitmentTable
 from ..templatetags.reader import quote_segments
 from .as_of import AsOfMixin
@@ -40,6 +43,8 @@ class CommitmentDetailView(AsOfMixin, DetailView):
 
     def get_object(self, queryset=None):
         try:
+            if not re.fullmatch(REFERENCE_PATTERN, self.kwargs["reference"]):
+                raise Http404  # not a reference at all (PostgreSQL refuses some)
             return super().get_object(queryset)
         except Http404:
             raise Http404(
