@@ -3,7 +3,7 @@
 from django import forms
 from django.utils import timezone
 
-from .models import Assessment, BodyKind, Evidence, Status
+from .models import Assessment, BodyKind, DatePrecision, Evidence, Status
 
 
 class DateInput(forms.DateInput):
@@ -60,6 +60,16 @@ class EvidenceForm(forms.ModelForm):
         if value and value > timezone.localdate():
             raise forms.ValidationError("The event date cannot be in the future.")
         return value
+
+    def clean(self):
+        cleaned = super().clean()
+        day, precision = cleaned.get("event_date"), cleaned.get("event_date_precision")
+        # An event known only to the month or year is stored as its first day.
+        if day and precision == DatePrecision.MONTH:
+            cleaned["event_date"] = day.replace(day=1)
+        elif day and precision == DatePrecision.YEAR:
+            cleaned["event_date"] = day.replace(month=1, day=1)
+        return cleaned
 
     def clean_accessed_on(self):
         value = self.cleaned_data["accessed_on"]

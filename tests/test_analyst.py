@@ -251,6 +251,16 @@ def test_assessment_validation_messages_and_nothing_written(client, commitment):
     assert not Assessment.objects.exists()
 
 
+def test_an_event_known_to_the_month_is_stored_as_its_first_day(client, commitment):
+    client, _ = client_for(client, "analyst")
+    url = reverse("declarations:evidence-create", args=[commitment.reference])
+    post = evidence_post(event_date="2006-04-17", event_date_precision="month")
+    assert client.post(url, post).status_code == 302
+    evidence = Evidence.objects.get()
+    assert evidence.event_date == D(2006, 4, 1)
+    assert evidence.event_date_display == "April 2006"
+
+
 def test_html_in_fields_is_shown_as_text(client, commitment):
     client, _ = client_for(client, "analyst")
     url = reverse("declarations:evidence-create", args=[commitment.reference])

@@ -82,6 +82,8 @@ def test_evidence_log_saves_a_valid_entry():
         ({"summary": "x" * 4001}, "summary"),
         ({"source_title": ""}, "source_title"),
         ({"direction": "sideways"}, "direction"),
+        ({"event_date_precision": "month", "event_date": D(2006, 6, 15)}, "event_date"),
+        ({"event_date_precision": "year", "event_date": D(2006, 6, 1)}, "event_date"),
     ],
 )
 def test_evidence_log_rejects_bad_input_and_writes_nothing(overrides, field):

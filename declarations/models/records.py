@@ -6,6 +6,7 @@ corrects, and a corrected assessment no longer counts towards any status.
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, URLValidator
 from django.db import models
 from django.urls import reverse
@@ -138,6 +139,19 @@ class Evidence(models.Model):
     @property
     def is_retracted(self) -> bool:
         return self.retracted_at is not None
+
+    def clean(self):
+        # A month or year is stored as its first day, so lists sort and compare.
+        if self.event_date and self.event_date_precision == DatePrecision.MONTH:
+            if self.event_date.day != 1:
+                raise ValidationError(
+                    {"event_date": "A date known only to the month is its first day."}
+                )
+        elif self.event_date and self.event_date_precision == DatePrecision.YEAR:
+            if (self.event_date.month, self.event_date.day) != (1, 1):
+                raise ValidationError(
+                    {"event_date": "A date known only to the year is its 1 January."}
+                )
 
     @property
     def event_date_display(self) -> str:
