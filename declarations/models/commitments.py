@@ -184,7 +184,7 @@ class CommitmentQuerySet(models.QuerySet):
         'implemented' assessment on or before the date; on time when that is on or
         before the window's last day.
         """
-        first = (
+        implemented = (
             Assessment.objects.overall()
             .effective()
             .filter(
@@ -192,25 +192,25 @@ class CommitmentQuerySet(models.QuerySet):
                 status=Status.IMPLEMENTED,
                 as_of__lte=as_of,
             )
-            .order_by("as_of")
-            .values("as_of")[:1]
         )
+        first = implemented.order_by("as_of").values("as_of")[:1]
+        # Timeliness asks two yes-or-no questions (cheaper than the date): was it
+        # implemented by the date, and by the window's last day.
+        by_last_day = implemented.filter(as_of__lte=models.OuterRef("deadline__latest"))
         return self.annotate(
-            implemented_on=models.Subquery(first, output_field=models.DateField())
-        ).annotate(
+            implemented_on=models.Subquery(first, output_field=models.DateField()),
             timeliness=models.Case(
-                models.When(implemented_on__isnull=True, then=models.Value(None)),
+                models.When(~models.Exists(implemented), then=models.Value(None)),
                 models.When(
                     deadline__latest__isnull=True,
                     then=models.Value(Timeliness.UNDATED),
                 ),
                 models.When(
-                    implemented_on__lte=models.F("deadline__latest"),
-                    then=models.Value(Timeliness.ON_TIME),
+                    models.Exists(by_last_day), then=models.Value(Timeliness.ON_TIME)
                 ),
                 default=models.Value(Timeliness.LATE),
                 output_field=models.CharField(),
-            )
+            ),
         )
 
     def implemented_in_time(self, timeliness, as_of: datetime.date):

@@ -157,7 +157,7 @@ def scorecard_aggregates(as_of: datetime.date) -> dict:
             filter=dated
             & (
                 models.Q(deadline__latest__lt=as_of)
-                | models.Q(implemented_on__isnull=False)
+                | models.Q(timeliness__isnull=False)
             ),
         ),
     }
