@@ -2,12 +2,38 @@
 
 import hashlib
 
+from django.apps import apps
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 
+def _count_of(model_name: str):
+    """A correlated COUNT of one related table's rows per declaration."""
+    related = apps.get_model("declarations", model_name)
+    rows = (
+        related.objects.filter(declaration=models.OuterRef("pk"))
+        .order_by()
+        .values("declaration")
+        .annotate(n=models.Count("pk"))
+        .values("n")
+    )
+    return Coalesce(models.Subquery(rows), 0)
+
+
 class DeclarationQuerySet(models.QuerySet):
+    def for_public_table(self):
+        """Declarations with paragraph and commitment counts, newest first.
+
+        Each count is its own subquery, so the two tables are never joined
+        together (no fan-out when declarations are long).
+        """
+        return self.annotate(
+            paragraph_count=_count_of("Paragraph"),
+            commitment_count=_count_of("Commitment"),
+        ).order_by("-date", "title")
+
     def matching(self, text: str):
         """Declarations whose title or place contains the text (any case)."""
         text = text.strip()
