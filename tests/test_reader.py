@@ -155,8 +155,14 @@ def test_unknown_declaration_is_a_404_that_says_so(client):
 
 
 def test_the_declaration_list_links_to_the_reader(client, declaration):
+    DeclarationFactory(slug="empty")
     response = client.get(reverse("declarations:declaration-list"))
     assert response.status_code == 200
     assert declaration[0].get_absolute_url() in response.content.decode()
+    counts = {
+        row.record.slug: (row.record.paragraph_count, row.record.commitment_count)
+        for row in response.context["table"].rows
+    }
+    assert counts == {"astana-2005": (2, 2), "empty": (0, 0)}
     filtered = client.get(reverse("declarations:declaration-list"), {"q": "zzz"})
     assert declaration[0].get_absolute_url() not in filtered.content.decode()

@@ -23,7 +23,7 @@ class DeclarationListView(PublicListMixin, FilterView):
     export_name = "declarations"
 
     def get_queryset(self):
-        return Declaration.objects.for_public_list()
+        return Declaration.objects.for_public_table()
 
 
 class DeclarationDetailView(AsOfMixin, DetailView):

@@ -58,7 +58,7 @@ class OverviewView(AsOfMixin, TemplateView):
             card=Commitment.objects.scorecard(self.as_of),
             body_cards=[(body, responsible[body.pk]) for body in bodies],
             latest_evidence=Evidence.objects.up_to(self.as_of)[:LATEST_EVIDENCE],
-            declarations=Declaration.objects.for_public_list(),
+            declarations=Declaration.objects.order_by("-date", "title"),
             bands=[
                 OverdueBand.DEFINITELY,
                 OverdueBand.POSSIBLY,
