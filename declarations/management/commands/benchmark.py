@@ -1,0 +1,82 @@
+"""Time every public page against the data the configured database holds."""
+
+import datetime
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+
+from declarations import benchmarking
+from declarations.models import Commitment
+
+
+def positive(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise ValueError(value)
+    return number
+
+
+def iso_date(value: str) -> datetime.date:
+    return datetime.date.fromisoformat(value)
+
+
+class Command(BaseCommand):
+    help = (
+        "Time the public pages through Django's full request stack (median, p95, "
+        "SQL queries, ratio to the admin changelist) and the CSV export's memory. "
+        "Nothing is written: the temporary superuser is rolled back."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--requests",
+            type=positive,
+            default=benchmarking.DEFAULT_REQUESTS,
+            help="Timed requests per page, after one warm-up "
+            f"(default {benchmarking.DEFAULT_REQUESTS}).",
+        )
+        parser.add_argument(
+            "--export-requests",
+            type=positive,
+            help="Timed requests of the CSV export (default: --requests).",
+        )
+        parser.add_argument(
+            "--as-of",
+            type=iso_date,
+            help="Add ?as_of=DATE to every public page (the overdue page uses "
+            f"{benchmarking.OVERDUE_AS_OF} otherwise).",
+        )
+        parser.add_argument(
+            "--page",
+            action="append",
+            dest="only",
+            help="Only this page (by its printed name; repeatable). The admin "
+            "changelist is always timed, as the reference.",
+        )
+        parser.add_argument(
+            "--json", action="store_true", dest="as_json", help="Print JSON."
+        )
+
+    def handle(self, *args, requests, export_requests, as_of, only, as_json, **options):
+        if not Commitment.objects.exists():
+            raise CommandError(
+                "The database holds no commitments: generate some first "
+                "(manage.py generate_synthetic)."
+            )
+        verbosity = options["verbosity"]
+
+        def progress(message):
+            if verbosity > 1 or (verbosity and not as_json):
+                self.stderr.write(f"  {message}")
+
+        report = benchmarking.run(
+            requests=requests,
+            export_requests=export_requests,
+            as_of=as_of,
+            only=only,
+            progress=progress,
+        )
+        if as_json:
+            self.stdout.write(json.dumps(report.as_dict(), indent=2))
+        else:
+            self.stdout.write(report.as_text())
