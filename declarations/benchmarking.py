@@ -74,6 +74,7 @@ class Timing:
     first_byte: list[float] = dataclasses.field(default_factory=list)
     queries: int | None = None
     size: int | None = None
+    streamed: bool | None = None
     error: str = ""
     ratio: float | None = None
 
@@ -104,6 +105,7 @@ class Timing:
             else None,
             "queries": self.queries,
             "bytes": self.size,
+            "streamed": self.streamed,
             "ratio_to_admin": _round(self.ratio, 2),
         }
 
@@ -112,6 +114,7 @@ class Timing:
 class Report:
     requests: int
     export_requests: int
+    page_budget: float | None
     pages: list[Timing]
     targets: dict
     data: dict
@@ -124,6 +127,7 @@ class Report:
         return {
             "requests_per_page": self.requests,
             "export_requests": self.export_requests,
+            "page_budget_seconds": self.page_budget,
             "database": self.database,
             "machine": self.machine,
             "data": self.data,
@@ -135,16 +139,22 @@ class Report:
 
     def as_text(self) -> str:
         db, m, d = self.database, self.machine, self.data
+        budget = (
+            f", fewer where a page used up its {self.page_budget:g} s budget"
+            if self.page_budget
+            else ""
+        )
         lines = [
             f"Benchmark: {self.requests} timed requests per page after one warm-up "
-            f"(CSV export: {self.export_requests}); {self.seconds:.0f} s in all.",
+            f"(CSV export: {self.export_requests}{budget}); "
+            f"{self.seconds:.0f} s in all.",
             f"Database: {db['vendor']} {db['version']} ({db['name']})",
             f"Machine: {m['platform']}, {m['cpus']} CPUs, Python {m['python']}, "
             f"Django {m['django']}",
             "Data: " + ", ".join(f"{n:,} {name}" for name, n in d.items()),
             "Picked: " + "; ".join(f"{k} {v}" for k, v in self.targets.items()),
             "",
-            f"{'page':<28}{'status':>6}{'median ms':>11}{'p95 ms':>10}"
+            f"{'page':<28}{'status':>6}{'runs':>5}{'median ms':>11}{'p95 ms':>10}"
             f"{'queries':>9}{'x admin':>9}{'KB':>9}  url",
         ]
         for t in self.pages:
@@ -158,7 +168,8 @@ class Report:
                 )
                 continue
             lines.append(
-                f"{t.page.name:<28}{t.status:>6}{_fmt(t.median, 11)}{_fmt(t.p95, 10)}"
+                f"{t.page.name:<28}{t.status:>6}{len(t.times):>5}"
+                f"{_fmt(t.median, 11)}{_fmt(t.p95, 10)}"
                 f"{t.queries if t.queries is not None else '-':>9}"
                 f"{_fmt(t.ratio, 9, '.2f')}{(t.size or 0) / 1024:>9,.0f}  {t.page.url}"
             )
@@ -167,7 +178,12 @@ class Report:
                 lines += [
                     "",
                     f"CSV export: first byte median {t.first_byte_median:,.1f} ms, "
-                    f"total median {t.median:,.1f} ms, {t.size or 0:,} bytes.",
+                    f"total median {t.median:,.1f} ms, {t.size or 0:,} bytes, "
+                    + (
+                        "streamed."
+                        if t.streamed
+                        else "not streamed (built whole before the first byte)."
+                    ),
                 ]
         mem = self.export_memory
         if mem:
@@ -420,16 +436,25 @@ def _admin_changelist(word: str) -> tuple[str, str]:
 class Runner:
     """Requests pages through a test client with the real middleware and URLconf."""
 
-    def __init__(self, requests: int, export_requests: int, progress=None):
+    def __init__(
+        self,
+        requests: int,
+        export_requests: int,
+        progress=None,
+        page_budget: float | None = None,
+    ):
         self.requests = requests
         self.export_requests = export_requests
+        self.page_budget = page_budget
         self.progress = progress or (lambda message: None)
         self.client = Client(SERVER_NAME="localhost")
 
     def fetch(self, url: str) -> tuple[int, float, float, int]:
         """Status, milliseconds to the first byte and to the last, and bytes."""
+        self.streamed = None
         start = time.perf_counter()
         response = self.client.get(url, secure=True)
+        self.streamed = response.streaming
         if response.streaming:
             first, size = None, 0
             for chunk in response.streaming_content:
@@ -445,7 +470,8 @@ class Runner:
         # database connection (closing again would run close_old_connections).
         return response.status_code, (first - start) * 1e3, (end - start) * 1e3, size
 
-    def measure(self, page: Page) -> Timing:
+    def measure(self, page: Page, warmed: bool = False) -> Timing:
+        """Time a page; ``warmed`` when a request of it has just been made."""
         timing = Timing(page)
         if page.missing:
             self.progress(f"{page.name}: missing ({page.missing})")
@@ -453,16 +479,26 @@ class Runner:
         self.progress(f"{page.name}: {page.url}")
         try:
             with override_settings(DEBUG=False):
-                timing.status, _, _, timing.size = self.fetch(page.url)  # warm-up
-                if timing.status != 200:
+                if not warmed:
+                    timing.status, _, _, timing.size = self.fetch(page.url)
+                    timing.streamed = self.streamed
+                if timing.status is not None and timing.status != 200:
                     timing.error = f"HTTP {timing.status}"
                     return timing
                 runs = self.export_requests if page.export else self.requests
                 for _ in range(runs):
                     gc.collect()
-                    _, first, total, _ = self.fetch(page.url)
+                    status, first, total, size = self.fetch(page.url)
+                    if timing.status is None:
+                        timing.status, timing.size = status, size
+                        timing.streamed = self.streamed
+                        if status != 200:
+                            timing.error = f"HTTP {status}"
+                            return timing
                     timing.times.append(total)
                     timing.first_byte.append(first)
+                    if self.page_budget and sum(timing.times) >= self.page_budget * 1e3:
+                        break
             with CaptureQueriesContext(connection) as queries:
                 self.fetch(page.url)
             timing.queries = len(queries.captured_queries)
@@ -561,6 +597,7 @@ def run(
     export_requests: int | None = None,
     as_of: datetime.date | None = None,
     only: list[str] | None = None,
+    page_budget: float | None = None,
     progress=None,
 ) -> Report:
     """Time every page (or the ``only`` ones) and return the report."""
@@ -570,14 +607,17 @@ def run(
     pages = plan_pages(targets, as_of)
     if only:
         pages = [p for p in pages if p.name in only or p.admin]
-    runner = Runner(requests, export_requests, progress)
+    runner = Runner(requests, export_requests, progress, page_budget)
     allowed = [*settings.ALLOWED_HOSTS, "localhost"]
     with override_settings(ALLOWED_HOSTS=allowed):
         # First, before other pages raise the RSS high-water mark.
         export = next((p for p in pages if p.export), None)
         memory = runner.export_memory(export) if export else {}
+        # The memory run was the export's warm-up.
         timings = [
-            runner.measure_as_superuser(p) if p.admin else runner.measure(p)
+            runner.measure_as_superuser(p)
+            if p.admin
+            else runner.measure(p, warmed=p.export and memory.get("status") == 200)
             for p in pages
         ]
     reference = next((t.median for t in timings if t.page.admin), None)
@@ -587,6 +627,7 @@ def run(
     return Report(
         requests=requests,
         export_requests=export_requests,
+        page_budget=page_budget,
         pages=timings,
         targets=targets,
         data=data_sizes(),

@@ -59,8 +59,9 @@ def test_prints_every_page_with_its_figures(data):
     for name, line in rows.items():
         assert "missing" not in line and "error" not in line, line
         fields = line[len(name) :].split()
-        status, median, p95, queries, ratio = fields[:5]
+        status, runs, median, p95, queries, ratio = fields[:6]
         assert status == "200"
+        assert runs == "2"
         assert float(median.replace(",", "")) > 0
         assert float(p95.replace(",", "")) >= float(median.replace(",", ""))
         assert int(queries) > 0
@@ -68,6 +69,7 @@ def test_prints_every_page_with_its_figures(data):
     assert "Data: 3 declarations, 120 commitments, 300 evidence, 240 assessments" in out
     assert "Database: " in out and "CPUs" in out
     assert "CSV export: first byte median" in out
+    assert "streamed" in out
     assert "CSV export memory: tracemalloc peak" in out
     assert "commitments ?q" in err  # progress on stderr
     # The temporary superuser, its session and its login left no trace.
@@ -93,6 +95,7 @@ def test_json_has_the_same_figures(data):
     assert "as_of=2020-01-01" in pages["overdue (past date)"]["url"]
     assert "as_of" not in pages["admin changelist"]["url"]
     assert pages["CSV export (all)"]["first_byte_median_ms"] > 0
+    assert pages["CSV export (all)"]["streamed"] in (True, False)
     assert report["export_memory"]["tracemalloc_peak_mib"] > 0
     assert report["data"]["commitments"] == 120
     assert report["database"]["vendor"] in ("sqlite", "postgresql")
@@ -130,3 +133,12 @@ def test_percentile_is_nearest_rank():
     assert benchmarking.percentile([5.0, 1.0, 3.0, 2.0, 4.0], 95) == 5.0
     assert benchmarking.percentile(list(map(float, range(1, 21))), 95) == 19.0
     assert benchmarking.percentile([], 95) is None
+
+
+def test_a_page_budget_limits_the_timed_requests(data):
+    out, _ = benchmark(
+        "--json", "--requests=3", "--page-budget=0.000001", "--page=reader"
+    )
+    report = json.loads(out)
+    assert report["page_budget_seconds"] == 0.000001
+    assert [page["requests"] for page in report["pages"]] == [1, 1]

@@ -41,6 +41,13 @@ class Command(BaseCommand):
             help="Timed requests of the CSV export (default: --requests).",
         )
         parser.add_argument(
+            "--page-budget",
+            type=float,
+            metavar="SECONDS",
+            help="Stop timing a page once its timed requests add up to this many "
+            "seconds (at least one is timed); for slow pages on big data.",
+        )
+        parser.add_argument(
             "--as-of",
             type=iso_date,
             help="Add ?as_of=DATE to every public page (the overdue page uses "
@@ -57,7 +64,17 @@ class Command(BaseCommand):
             "--json", action="store_true", dest="as_json", help="Print JSON."
         )
 
-    def handle(self, *args, requests, export_requests, as_of, only, as_json, **options):
+    def handle(
+        self,
+        *args,
+        requests,
+        export_requests,
+        page_budget,
+        as_of,
+        only,
+        as_json,
+        **options,
+    ):
         if not Commitment.objects.exists():
             raise CommandError(
                 "The database holds no commitments: generate some first "
@@ -74,6 +91,7 @@ class Command(BaseCommand):
             export_requests=export_requests,
             as_of=as_of,
             only=only,
+            page_budget=page_budget,
             progress=progress,
         )
         if as_json:
