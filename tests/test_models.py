@@ -372,3 +372,17 @@ def test_status_vocabulary_is_complete():
     assert set(Status.open_values()) | set(Status.closed_values()) == set(Status.values)
     assert all(Status(value).definition for value in Status.values)
     assert Status.UNASSESSED not in dict(Status.assessable())
+
+
+def test_saving_a_stale_copy_does_not_put_an_old_status_back():
+    commitment = CommitmentFactory(title="Old title")
+    stale_copy = Commitment.objects.get(pk=commitment.pk)
+    AssessmentFactory(
+        commitment=commitment, status=Status.IMPLEMENTED, as_of=D(2007, 1, 1)
+    )
+    stale_copy.title = "New title"
+    stale_copy.save()
+    commitment.refresh_from_db()
+    assert commitment.title == "New title"
+    assert commitment.current_status == Status.IMPLEMENTED
+    assert commitment.current_status_since == D(2007, 1, 1)

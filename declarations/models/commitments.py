@@ -20,6 +20,7 @@ from .scorecards import (
 )
 
 REFERENCE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
+DERIVED_FIELDS = ("current_status", "current_status_since")
 
 
 def due_soon_days() -> int:
@@ -420,6 +421,18 @@ class Commitment(models.Model):
 
     def __str__(self):
         return f"{self.reference}: {self.title}"
+
+    def save(self, *args, **kwargs):
+        # The current status is derived from the assessments and written only by
+        # services.commitment_refresh_status. An editor saving a copy loaded before
+        # an assessment was recorded must not put the old status back.
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                f.name
+                for f in self._meta.concrete_fields
+                if not f.primary_key and f.name not in DERIVED_FIELDS
+            ]
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("declarations:commitment-detail", args=[self.reference])

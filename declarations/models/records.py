@@ -142,16 +142,15 @@ class Evidence(models.Model):
 
     def clean(self):
         # A month or year is stored as its first day, so lists sort and compare.
-        if self.event_date and self.event_date_precision == DatePrecision.MONTH:
-            if self.event_date.day != 1:
-                raise ValidationError(
-                    {"event_date": "A date known only to the month is its first day."}
-                )
-        elif self.event_date and self.event_date_precision == DatePrecision.YEAR:
-            if (self.event_date.month, self.event_date.day) != (1, 1):
-                raise ValidationError(
-                    {"event_date": "A date known only to the year is its 1 January."}
-                )
+        day, precision = self.event_date, self.event_date_precision
+        if day and precision == DatePrecision.MONTH and day.day != 1:
+            raise ValidationError(
+                {"event_date": "A date known only to the month is its first day."}
+            )
+        if day and precision == DatePrecision.YEAR and (day.month, day.day) != (1, 1):
+            raise ValidationError(
+                {"event_date": "A date known only to the year is its 1 January."}
+            )
 
     @property
     def event_date_display(self) -> str:
