@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install install-test run test lint format browser clean
+.PHONY: install install-test run test lint format browser clean load-test fault-test
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=...)")'
@@ -35,6 +35,14 @@ browser:
 	  else \
 	    echo "chromium is not installed: browser tests will be skipped (apt-get install chromium)"; \
 	  fi; }
+
+# 20 clients for 60 s against gunicorn + PostgreSQL (database tracker_load, recreated).
+load-test: install
+	$(BIN)/python scripts/load_test.py --clients 20 --seconds 60
+
+fault-test: install
+	$(BIN)/python scripts/load_test.py --clients 20 --seconds 60 --fault restart-postgres
+	$(BIN)/python scripts/load_test.py --clients 20 --seconds 60 --fault kill-worker
 
 lint: install-test
 	$(BIN)/ruff check .
