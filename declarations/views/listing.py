@@ -2,7 +2,6 @@
 
 from django.core.paginator import InvalidPage, Paginator
 from django.http import Http404
-from django.utils.functional import cached_property
 from django.views.generic.base import TemplateResponseMixin
 from django_tables2 import SingleTableMixin
 from django_tables2.export import ExportMixin
@@ -36,15 +35,17 @@ class PublicListMixin(AsOfMixin, ExportMixin, SingleTableMixin):
     export_formats = ("csv", "json", "xlsx")
     export_trigger_param = "_export"
 
-    @cached_property
-    def export_format(self) -> str | None:
+    export_format: str | None = None
+
+    def requested_export_format(self) -> str | None:
+        """The download format asked for, if any; BadQuery for an unknown one."""
         requested = self.request.GET.get(self.export_trigger_param)
         if requested is None:
             return None
         if requested not in self.export_formats:
             formats = ", ".join(self.export_formats)
             raise BadQuery(
-                f"“{self.export_trigger_param}={requested}” is not a download "
+                f"“{self.export_trigger_param}={requested[:20]}” is not a download "
                 f"format. Choose one of {formats}."
             )
         return requested
@@ -54,7 +55,8 @@ class PublicListMixin(AsOfMixin, ExportMixin, SingleTableMixin):
         return bool(filterset and filterset.is_bound and not filterset.is_valid())
 
     def get(self, request, *args, **kwargs):
-        self.export_format  # noqa: B018 -- refuse a bad format before any work
+        # Refuse a bad format before any work is done.
+        self.export_format = self.requested_export_format()
         return super().get(request, *args, **kwargs)
 
     def get_table_kwargs(self):
@@ -66,8 +68,7 @@ class PublicListMixin(AsOfMixin, ExportMixin, SingleTableMixin):
         return super().get_table_pagination(table)
 
     def get_table(self, **kwargs):
-        page_field = "page"
-        raw = self.request.GET.get(page_field, "").strip()
+        raw = self.request.GET.get("page", "").strip()[:20]
         if raw and not raw.isdigit():
             raise BadQuery(f"“page={raw}” is not a page number.")
         try:
