@@ -42,7 +42,9 @@ class EvidenceForm(forms.ModelForm):
             "summary": forms.Textarea(attrs={"rows": 3}),
             "excerpt": forms.Textarea(attrs={"rows": 3}),
         }
+        labels = {"event_date_precision": "The source dates it to the"}
         help_texts = {
+            "event_date": "When it happened in the world.",
             "excerpt": "Optional: the source's own words, verbatim.",
         }
 

@@ -87,4 +87,21 @@ class CommitmentDetailView(AsOfMixin, DetailView):
             member_states=[(s, state_assessments.get(s.pk)) for s in states],
             evidence_list=list(commitment.evidence.for_timeline()),
         )
+        context.update(self.analyst_actions(context["evidence_list"]))
         return context
+
+    def analyst_actions(self, evidence_list):
+        """What the signed-in user may do here: log, assess, retract their own."""
+        user = self.request.user
+        can_log = user.has_perm("declarations.add_evidence")
+        return {
+            "can_log_evidence": can_log,
+            "can_assess": user.has_perm("declarations.add_assessment"),
+            "retractable_ids": {
+                e.pk
+                for e in evidence_list
+                if can_log
+                and not e.is_retracted
+                and (user.is_superuser or e.logged_by_id == user.pk)
+            },
+        }
