@@ -160,3 +160,13 @@ def test_percent():
     assert percent(None) == "—"
     assert percent(0.5) == "50%"
     assert percent(2 / 3) == "67%"
+
+
+def test_downloads_cannot_smuggle_spreadsheet_formulas(client):
+    CommitmentFactory(reference="F-1", title='=HYPERLINK("http://evil.example","x")')
+    csv_row = csv_rows(download(client, "csv"))[0]
+    assert csv_row["Title"] == '\'=HYPERLINK("http://evil.example","x")'
+    sheet = openpyxl.load_workbook(io.BytesIO(download(client, "xlsx").content)).active
+    assert "'=HYPERLINK" in [cell.value for cell in sheet[2]][1]
+    as_json = json.loads(download(client, "json").content)
+    assert as_json[0]["Title"] == '=HYPERLINK("http://evil.example","x")'

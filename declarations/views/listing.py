@@ -6,6 +6,7 @@ from django.views.generic.base import TemplateResponseMixin
 from django_tables2 import SingleTableMixin
 from django_tables2.export import ExportMixin
 
+from ..tables import SpreadsheetSafeExport
 from .as_of import AsOfMixin, BadQuery
 
 MAX_PER_PAGE = 200
@@ -34,6 +35,7 @@ class PublicListMixin(AsOfMixin, ExportMixin, SingleTableMixin):
     }
     export_formats = ("csv", "json", "xlsx")
     export_trigger_param = "_export"
+    export_class = SpreadsheetSafeExport
 
     export_format: str | None = None
 
