@@ -187,9 +187,11 @@ class Report:
                 ]
         mem = self.export_memory
         if mem:
+            peak = mem["tracemalloc_peak_mib"]
             lines.append(
                 "CSV export memory: tracemalloc peak "
-                f"{mem['tracemalloc_peak_mib']:,.1f} MiB, RSS high-water growth "
+                + (f"{peak:,.1f} MiB" if peak is not None else "not measured")
+                + ", RSS high-water growth "
                 f"{mem['rss_growth_mib']:,.1f} MiB "
                 f"(RSS high-water {mem['rss_before_mib']:,.1f} -> "
                 f"{mem['rss_after_mib']:,.1f} MiB)."
@@ -506,27 +508,32 @@ class Runner:
             timing.error = f"{type(error).__name__}: {error}"[:300]
         return timing
 
-    def export_memory(self, page: Page) -> dict:
-        """Memory one export request needs: tracemalloc's peak and the growth of
-        the process's RSS high-water mark (both in MiB)."""
+    def export_memory(self, page: Page, trace: bool = True) -> dict:
+        """Memory one export request needs: tracemalloc's peak (unless ``trace``
+        is off: it slows allocation-heavy code several times) and the growth of
+        the process's RSS high-water mark, both in MiB."""
         if page.missing:
             return {}
         gc.collect()
         before = _maxrss_mib()
-        tracemalloc.start()
+        peak = None
+        if trace:
+            tracemalloc.start()
         try:
             with override_settings(DEBUG=False):
                 status, _, _, size = self.fetch(page.url)
-            _, peak = tracemalloc.get_traced_memory()
+            if trace:
+                _, peak = tracemalloc.get_traced_memory()
         except Exception:  # the timed runs report the error
             return {}
         finally:
-            tracemalloc.stop()
+            if trace:
+                tracemalloc.stop()
         after = _maxrss_mib()
         return {
             "status": status,
             "bytes": size,
-            "tracemalloc_peak_mib": round(peak / 2**20, 1),
+            "tracemalloc_peak_mib": None if peak is None else round(peak / 2**20, 1),
             "rss_before_mib": round(before, 1),
             "rss_after_mib": round(after, 1),
             "rss_growth_mib": round(after - before, 1),
@@ -598,6 +605,7 @@ def run(
     as_of: datetime.date | None = None,
     only: list[str] | None = None,
     page_budget: float | None = None,
+    trace_memory: bool = True,
     progress=None,
 ) -> Report:
     """Time every page (or the ``only`` ones) and return the report."""
@@ -612,7 +620,7 @@ def run(
     with override_settings(ALLOWED_HOSTS=allowed):
         # First, before other pages raise the RSS high-water mark.
         export = next((p for p in pages if p.export), None)
-        memory = runner.export_memory(export) if export else {}
+        memory = runner.export_memory(export, trace_memory) if export else {}
         # The memory run was the export's warm-up.
         timings = [
             runner.measure_as_superuser(p)

@@ -137,8 +137,15 @@ def test_percentile_is_nearest_rank():
 
 def test_a_page_budget_limits_the_timed_requests(data):
     out, _ = benchmark(
-        "--json", "--requests=3", "--page-budget=0.000001", "--page=reader"
+        "--json",
+        "--requests=3",
+        "--page-budget=0.000001",
+        "--page=reader",
+        "--page=CSV export (all)",
+        "--no-tracemalloc",
     )
     report = json.loads(out)
+    assert report["export_memory"]["tracemalloc_peak_mib"] is None
+    assert report["export_memory"]["rss_growth_mib"] >= 0
     assert report["page_budget_seconds"] == 0.000001
-    assert [page["requests"] for page in report["pages"]] == [1, 1]
+    assert [page["requests"] for page in report["pages"]] == [1, 1, 1]
