@@ -19,9 +19,12 @@ from .models import (
     DeadlineRevision,
     Declaration,
     Evidence,
+    LedgerVersion,
     Paragraph,
     Status,
+    StatusPeriod,
 )
+from .models.status import first_implemented, grouped_by_commitment, periods_from
 
 
 class ImportRefused(ValueError):
@@ -205,23 +208,89 @@ def evidence_retract(*, evidence: Evidence, retracted_by, reason: str) -> Eviden
     return evidence
 
 
-def commitment_refresh_status(commitment: Commitment) -> None:
-    """Set the commitment's current status from its latest effective assessment."""
-    latest = (
-        Assessment.objects.filter(commitment=commitment)
-        .overall()
+def _effective_history(assessments):
+    """(commitment id, as_of, status) of effective overall assessments, in order."""
+    return (
+        assessments.overall()
         .effective()
-        .in_force_order()
-        .values("status", "as_of")
-        .first()
+        .order_by("commitment_id", "as_of", "recorded_at", "pk")
+        .values_list("commitment_id", "as_of", "status")
+    )
+
+
+def commitment_refresh_status(commitment: Commitment) -> None:
+    """Re-derive a commitment's status periods, current status and implementation
+    date from its effective overall assessments."""
+    history = [
+        (as_of, status)
+        for _, as_of, status in _effective_history(
+            Assessment.objects.filter(commitment=commitment)
+        )
+    ]
+    periods = periods_from(history)
+    StatusPeriod.objects.filter(commitment=commitment).delete()
+    StatusPeriod.objects.bulk_create(
+        StatusPeriod(commitment=commitment, status=st, starts_on=start, ends_on=end)
+        for st, start, end in periods
     )
     status, since = (
-        (latest["status"], latest["as_of"]) if latest else (Status.UNASSESSED, None)
+        (periods[-1][0], periods[-1][1]) if periods else (Status.UNASSESSED, None)
     )
+    implemented = first_implemented(history)
     Commitment.objects.filter(pk=commitment.pk).update(
-        current_status=status, current_status_since=since
+        current_status=status,
+        current_status_since=since,
+        first_implemented_on=implemented,
     )
     commitment.current_status, commitment.current_status_since = status, since
+    commitment.first_implemented_on = implemented
+
+
+@transaction.atomic
+def status_rebuild(*, batch_size: int = 5000) -> int:
+    """Re-derive every commitment's status periods and derived columns in bulk.
+
+    For data loaded without the services (bulk generation, raw SQL); returns the
+    number of commitments with at least one assessment.
+    """
+    StatusPeriod.objects.all().delete()
+    Commitment.objects.update(
+        current_status=Status.UNASSESSED,
+        current_status_since=None,
+        first_implemented_on=None,
+    )
+    rows = _effective_history(Assessment.objects.all()).iterator(chunk_size=batch_size)
+    periods, changed, assessed = [], [], 0
+    for commitment_id, history in grouped_by_commitment(rows):
+        assessed += 1
+        spans = periods_from(history)
+        periods.extend(
+            StatusPeriod(commitment_id=commitment_id, status=st, starts_on=a, ends_on=b)
+            for st, a, b in spans
+        )
+        changed.append(
+            Commitment(
+                pk=commitment_id,
+                current_status=spans[-1][0],
+                current_status_since=spans[-1][1],
+                first_implemented_on=first_implemented(history),
+            )
+        )
+        if len(changed) >= batch_size:
+            _flush_rebuild(periods, changed, batch_size)
+            periods, changed = [], []
+    _flush_rebuild(periods, changed, batch_size)
+    LedgerVersion.bump()
+    return assessed
+
+
+def _flush_rebuild(periods, changed, batch_size):
+    StatusPeriod.objects.bulk_create(periods, batch_size=batch_size)
+    Commitment.objects.bulk_update(
+        changed,
+        ["current_status", "current_status_since", "first_implemented_on"],
+        batch_size=batch_size,
+    )
 
 
 def latest_assessment_id(commitment: Commitment) -> int | None:

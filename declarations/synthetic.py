@@ -54,12 +54,15 @@ from .models import (
     Declaration,
     Direction,
     Evidence,
+    LedgerVersion,
     Paragraph,
     Precision,
     Role,
     Status,
+    StatusPeriod,
 )
 from .models.deadlines import window_for
+from .models.status import first_implemented, periods_from
 
 PREFIX = "SYN"
 BATCH_SIZE = 5_000
@@ -864,6 +867,7 @@ class Generator:
                     Evidence,
                     Assessment,
                     Citation,
+                    StatusPeriod,
                 )
             }
             self._load_bodies()
@@ -871,6 +875,7 @@ class Generator:
             evidence_counts, assessment_counts = self._plan_records()
             self._write_chunks(plans, evidence_counts, assessment_counts)
             self._reset_sequences()
+            LedgerVersion.bump()  # bulk writes send no signals
         if connection.vendor == "postgresql":
             # Planner statistics for the new rows, as autovacuum would gather later.
             with connection.cursor() as cursor:
@@ -900,6 +905,7 @@ class Generator:
             Evidence,
             Assessment,
             Citation,
+            StatusPeriod,
         )
 
     def _reset_sequences(self) -> None:
@@ -1249,7 +1255,7 @@ class Generator:
         evidence = self._evidence(
             pk, links, obj, declaration.date, end, evidence_count, rows
         )
-        status, since = self._assessments(
+        status, since, implemented = self._assessments(
             pk, obj, declaration.date, end, states, evidence, assessment_count, rows
         )
         rows[Commitment].append(
@@ -1265,6 +1271,7 @@ class Generator:
                 quote=sentence,
                 current_status=status,
                 current_status_since=since,
+                first_implemented_on=implemented,
             )
         )
         s.commitments += 1
@@ -1492,11 +1499,12 @@ class Generator:
     # -- assessments
 
     def _assessments(self, pk, obj, declared, end, states, evidence, count, rows):
-        """Write the assessments and their citations; return the current status and
-        its date, as ``services.commitment_refresh_status`` would set them."""
+        """Write the assessments, their citations and the status periods; return
+        the current status, the first day of its run and the first implementation
+        date, as ``services.commitment_refresh_status`` would set them."""
         rng, s = self.rng, self.summary
         if not count:
-            return Status.UNASSESSED, None
+            return Status.UNASSESSED, None, None
         for_states = 0
         if states and count >= 2:
             for_states = round(count * rng.uniform(0.2, 0.5))
@@ -1576,16 +1584,27 @@ class Generator:
             s.citations += len(cited)
         s.assessments += count
         s.member_state_assessments += for_states
-        # The latest effective overall assessment: by as of, recorded at, key.
-        effective = [
-            item
-            for item in built
-            if item["member_state"] is None and not item["corrected"]
-        ]
-        if not effective:
-            return Status.UNASSESSED, None
-        latest = max(effective, key=lambda i: (i["as_of"], i["recorded_at"], i["pk"]))
-        return latest["status"], latest["as_of"]
+        # The effective overall assessments in force order: as of, recorded at, key.
+        effective = sorted(
+            (i for i in built if i["member_state"] is None and not i["corrected"]),
+            key=lambda i: (i["as_of"], i["recorded_at"], i["pk"]),
+        )
+        history = [(i["as_of"], i["status"]) for i in effective]
+        spans = periods_from(history)
+        for status, starts_on, ends_on in spans:
+            rows[StatusPeriod].append(
+                build(
+                    StatusPeriod,
+                    pk=self._take(StatusPeriod),
+                    commitment_id=pk,
+                    status=status,
+                    starts_on=starts_on,
+                    ends_on=ends_on,
+                )
+            )
+        if not spans:
+            return Status.UNASSESSED, None, None
+        return spans[-1][0], spans[-1][1], first_implemented(history)
 
     def _rationale(self, item, obj, cited: int) -> str:
         text = RATIONALES[item["status"]].format(object=obj)

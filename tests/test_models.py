@@ -300,28 +300,42 @@ def test_same_day_assessments_are_ordered_by_when_they_were_recorded():
     assert status_on(commitment, first.as_of) == Status.STALLED
 
 
-def test_status_from_the_row_and_from_the_history_agree_on_every_date():
+def test_status_since_is_the_first_day_of_the_run():
     commitment = CommitmentFactory()
     AssessmentFactory(
-        commitment=commitment, status=Status.NOT_STARTED, as_of=D(2005, 9, 1)
+        commitment=commitment, status=Status.STALLED, as_of=D(2015, 7, 10)
     )
-    AssessmentFactory(
-        commitment=commitment, status=Status.IMPLEMENTED, as_of=D(2006, 3, 1)
-    )
-    rows = Commitment.objects.filter(pk=commitment.pk)
-    for day in (
-        D(2005, 8, 31),
-        D(2005, 9, 1),
-        D(2006, 2, 28),
-        D(2006, 3, 1),
-        D(2030, 1, 1),
-    ):
-        from_row = rows.with_status_as_of(day).get().status_on
-        # Force the history subquery by hiding the kept status.
-        rows.update(current_status_since=D(2100, 1, 1))
-        from_history = rows.with_status_as_of(day).get().status_on
-        rows.update(current_status_since=D(2006, 3, 1))
-        assert from_row == from_history
+    AssessmentFactory(commitment=commitment, status=Status.STALLED, as_of=D(2025, 9, 1))
+    row = Commitment.objects.with_status_as_of(D(2026, 1, 1)).get(pk=commitment.pk)
+    assert (row.status_on, row.status_since) == (Status.STALLED, D(2015, 7, 10))
+    commitment.refresh_from_db()
+    assert commitment.current_status_since == D(2015, 7, 10)
+    assert [
+        (p.status, p.starts_on, p.ends_on) for p in commitment.status_periods.all()
+    ] == [(Status.STALLED, D(2015, 7, 10), None)]
+
+
+def test_status_periods_agree_with_the_assessments_on_every_date():
+    commitment = CommitmentFactory()
+    history = [
+        (Status.NOT_STARTED, D(2005, 9, 1)),
+        (Status.IN_PROGRESS, D(2006, 3, 1)),
+        (Status.IN_PROGRESS, D(2006, 9, 1)),
+        (Status.IMPLEMENTED, D(2007, 1, 1)),
+        (Status.ABANDONED, D(2009, 1, 1)),
+    ]
+    for status, as_of in history:
+        AssessmentFactory(commitment=commitment, status=status, as_of=as_of)
+    day = D(2005, 8, 30)
+    while day < D(2009, 1, 3):
+        expected = next(
+            (status for status, as_of in reversed(history) if as_of <= day),
+            Status.UNASSESSED,
+        )
+        assert status_on(commitment, day) == expected, day
+        day += datetime.timedelta(days=11)
+    commitment.refresh_from_db()
+    assert commitment.first_implemented_on == D(2007, 1, 1)
 
 
 def band(commitment, day):
@@ -386,3 +400,20 @@ def test_saving_a_stale_copy_does_not_put_an_old_status_back():
     assert commitment.title == "New title"
     assert commitment.current_status == Status.IMPLEMENTED
     assert commitment.current_status_since == D(2007, 1, 1)
+
+
+def test_periods_from_merges_runs_and_lets_the_last_recorded_of_a_day_hold():
+    from declarations.models.status import periods_from
+
+    assert periods_from([]) == []
+    assert periods_from(
+        [
+            (D(2006, 1, 1), Status.NOT_STARTED),
+            (D(2006, 1, 1), Status.IN_PROGRESS),  # recorded later the same day
+            (D(2006, 5, 1), Status.IN_PROGRESS),
+            (D(2007, 1, 1), Status.IMPLEMENTED),
+        ]
+    ) == [
+        (Status.IN_PROGRESS, D(2006, 1, 1), D(2007, 1, 1)),
+        (Status.IMPLEMENTED, D(2007, 1, 1), None),
+    ]

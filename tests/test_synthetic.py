@@ -28,6 +28,7 @@ from declarations.models import (
     Paragraph,
     Precision,
     Status,
+    StatusPeriod,
 )
 from declarations.models.commitments import REFERENCE_PATTERN
 from declarations.models.deadlines import window_matches_precision
@@ -151,18 +152,31 @@ def test_deadline_windows_match_their_precision(generated):
         )
 
 
-def test_current_status_is_what_the_service_would_set(generated):
-    stored = {
-        c.pk: (c.current_status, c.current_status_since)
-        for c in Commitment.objects.all()
-    }
-    assert any(status == Status.UNASSESSED for status, _ in stored.values())
+def derived_state():
+    return (
+        list(
+            Commitment.objects.order_by("pk").values_list(
+                "pk", "current_status", "current_status_since", "first_implemented_on"
+            )
+        ),
+        list(
+            StatusPeriod.objects.order_by("commitment", "starts_on").values_list(
+                "commitment", "status", "starts_on", "ends_on"
+            )
+        ),
+    )
+
+
+def test_derived_status_is_what_the_services_would_derive(generated):
+    generated_state = derived_state()
+    statuses = {status for _, status, _, _ in generated_state[0]}
+    assert Status.UNASSESSED in statuses and len(statuses) > 3
+    assert generated_state[1]
     for commitment in Commitment.objects.all():
         services.commitment_refresh_status(commitment)
-        assert (
-            commitment.current_status,
-            commitment.current_status_since,
-        ) == stored[commitment.pk], commitment.reference
+    assert derived_state() == generated_state
+    services.status_rebuild()
+    assert derived_state() == generated_state
 
 
 def test_member_state_assessments_only_for_bound_member_states(generated):

@@ -15,6 +15,8 @@ from .commitments import Commitment, CommitmentBody
 from .deadlines import Deadline, DeadlineRevision
 from .declarations import Declaration, Paragraph
 from .records import Assessment, Evidence
+from .status import StatusPeriod
+from .versions import LedgerVersion
 
 __all__ = [
     "Assessment",
@@ -31,9 +33,11 @@ __all__ = [
     "Declaration",
     "Direction",
     "Evidence",
+    "LedgerVersion",
     "OverdueBand",
     "Paragraph",
     "Precision",
     "Role",
     "Status",
+    "StatusPeriod",
 ]

@@ -10,7 +10,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from .choices import CommitmentKind, OverdueBand, Role, Status
-from .records import Assessment, Evidence
+from .records import Evidence
 from .scorecards import (
     OVERDUE_PAGE_BANDS,
     Scorecard,
@@ -20,7 +20,7 @@ from .scorecards import (
 )
 
 REFERENCE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
-DERIVED_FIELDS = ("current_status", "current_status_since")
+DERIVED_FIELDS = ("current_status", "current_status_since", "first_implemented_on")
 
 
 def due_soon_days() -> int:
@@ -47,33 +47,21 @@ class CommitmentQuerySet(models.QuerySet):
     def with_status_as_of(self, as_of: datetime.date):
         """Annotate ``status_on`` and ``status_since``, the status in force on a date.
 
-        That is the latest effective overall assessment whose ``as of`` is on or
-        before the date; 'unassessed' where there is none. Rows whose current status
-        already held on that date take it from the commitment row, so the
-        subqueries only run for dates before the latest assessment.
+        That is the status of the latest effective overall assessment whose
+        ``as of`` is on or before the date ('unassessed' where there is none), and
+        the first day of the run of that status. Read from the commitment's status
+        periods: one join, whatever the date.
         """
-        in_force = (
-            Assessment.objects.overall()
-            .in_force_on(as_of)
-            .filter(commitment=models.OuterRef("pk"))
-        )
-        current_holds = models.Q(current_status_since__lte=as_of) | models.Q(
-            current_status_since__isnull=True, current_status=Status.UNASSESSED
+        holds = models.Q(status_periods__starts_on__lte=as_of) & (
+            models.Q(status_periods__ends_on__gt=as_of)
+            | models.Q(status_periods__ends_on__isnull=True)
         )
         return self.annotate(
-            status_on=models.Case(
-                models.When(current_holds, then=models.F("current_status")),
-                default=Coalesce(
-                    models.Subquery(in_force.values("status")[:1]),
-                    models.Value(Status.UNASSESSED),
-                ),
-                output_field=models.CharField(),
+            period_on=models.FilteredRelation("status_periods", condition=holds),
+            status_on=Coalesce(
+                models.F("period_on__status"), models.Value(Status.UNASSESSED)
             ),
-            status_since=models.Case(
-                models.When(current_holds, then=models.F("current_status_since")),
-                default=models.Subquery(in_force.values("as_of")[:1]),
-                output_field=models.DateField(),
-            ),
+            status_since=models.F("period_on__starts_on"),
         )
 
     def with_overdue_band(self, as_of: datetime.date, soon_days: int | None = None):
@@ -182,32 +170,25 @@ class CommitmentQuerySet(models.QuerySet):
         """Annotate ``implemented_on`` and ``timeliness`` (a ``Timeliness``) on a date.
 
         ``implemented_on`` is the ``as of`` of the earliest effective overall
-        'implemented' assessment on or before the date; on time when that is on or
-        before the window's last day.
+        'implemented' assessment, if that is on or before the date; on time when it
+        is on or before the window's last day.
         """
-        implemented = (
-            Assessment.objects.overall()
-            .effective()
-            .filter(
-                commitment=models.OuterRef("pk"),
-                status=Status.IMPLEMENTED,
-                as_of__lte=as_of,
-            )
-        )
-        first = implemented.order_by("as_of").values("as_of")[:1]
-        # Timeliness asks two yes-or-no questions (cheaper than the date): was it
-        # implemented by the date, and by the window's last day.
-        by_last_day = implemented.filter(as_of__lte=models.OuterRef("deadline__latest"))
+        implemented = models.Q(first_implemented_on__lte=as_of)
         return self.annotate(
-            implemented_on=models.Subquery(first, output_field=models.DateField()),
+            implemented_on=models.Case(
+                models.When(implemented, then=models.F("first_implemented_on")),
+                default=models.Value(None),
+                output_field=models.DateField(),
+            ),
             timeliness=models.Case(
-                models.When(~models.Exists(implemented), then=models.Value(None)),
+                models.When(~implemented, then=models.Value(None)),
                 models.When(
                     deadline__latest__isnull=True,
                     then=models.Value(Timeliness.UNDATED),
                 ),
                 models.When(
-                    models.Exists(by_last_day), then=models.Value(Timeliness.ON_TIME)
+                    first_implemented_on__lte=models.F("deadline__latest"),
+                    then=models.Value(Timeliness.ON_TIME),
                 ),
                 default=models.Value(Timeliness.LATE),
                 output_field=models.CharField(),
@@ -365,16 +346,16 @@ class Commitment(models.Model):
     bodies = models.ManyToManyField(
         "declarations.Body", through="CommitmentBody", related_name="commitments"
     )
-    # The status of the latest effective overall assessment, kept by
-    # services.assessment_record so lists need no subquery for today.
+    # Derived from the effective overall assessments and kept by
+    # services.commitment_refresh_status: the status now and the first day of its
+    # run, and the as-of date of the earliest 'implemented' assessment.
     current_status = models.CharField(
         max_length=20, choices=Status.choices, default=Status.UNASSESSED, editable=False
     )
     current_status_since = models.DateField(null=True, blank=True, editable=False)
+    first_implemented_on = models.DateField(null=True, blank=True, editable=False)
 
-    history = HistoricalRecords(
-        excluded_fields=["current_status", "current_status_since"]
-    )
+    history = HistoricalRecords(excluded_fields=list(DERIVED_FIELDS))
     objects = CommitmentQuerySet.as_manager()
 
     class Meta:

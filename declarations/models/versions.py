@@ -1,0 +1,65 @@
+"""A token that changes with every write, and figures cached under it.
+
+Counting every commitment's status on a date is the costliest read the public pages
+make. Those figures are cached under the ledger's current token: any write to the
+ledger (a form, the admin, an import, a fixture) sets a new token, so a cached
+figure is never stale, and a database restored to an earlier state finds the
+figures of that state again.
+"""
+
+import uuid
+from collections.abc import Callable
+
+from django.core.cache import cache
+from django.db import models
+
+CACHE_SECONDS = 3600
+
+
+def new_token() -> str:
+    return uuid.uuid4().hex
+
+
+class LedgerVersion(models.Model):
+    """The single row holding the ledger's current token."""
+
+    token = models.CharField(max_length=32, default=new_token)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(pk=1), name="ledger_version_single"
+            )
+        ]
+
+    def __str__(self):
+        return self.token
+
+    @classmethod
+    def current(cls) -> str:
+        """The current token (one indexed read)."""
+        token = cls.objects.filter(pk=1).values_list("token", flat=True).first()
+        return token or cls.bump()
+
+    @classmethod
+    def bump(cls) -> str:
+        """Give the ledger a new token, inside the caller's transaction."""
+        token = new_token()
+        if not cls.objects.filter(pk=1).update(token=token):
+            cls.objects.update_or_create(pk=1, defaults={"token": token})
+        return token
+
+
+def cached_figures(key: str, compute: Callable[[], object]):
+    """``compute()``'s result, cached until the ledger next changes."""
+    full_key = f"figures:{LedgerVersion.current()}:{key}"
+    value = cache.get(full_key)
+    if value is None:
+        value = compute()
+        cache.set(full_key, value, CACHE_SECONDS)
+    return value
+
+
+def bump_on_write(sender, **kwargs):
+    """Signal receiver: a row of the ledger was saved or deleted."""
+    LedgerVersion.bump()
