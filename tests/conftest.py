@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 
 from tests.factories import UserFactory
@@ -18,6 +19,12 @@ def superuser(db):
 def codebook(db):
     """The shipped Astana codebook, for the tests that check the shipped data."""
     call_command("loaddata", "astana_2005", verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Cached figures must not leak from one test's database into another's."""
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

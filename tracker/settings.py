@@ -162,6 +162,15 @@ WHITENOISE_USE_FINDERS = DEBUG or env_bool("DJANGO_STATIC_FROM_FINDERS")
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
+# Costly figures (counts by status on a date) are cached per process under the
+# ledger's version token, which every write changes (declarations.models.versions).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    }
+}
+
 EMAIL_BACKEND = os.environ.get(
     "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )

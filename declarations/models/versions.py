@@ -7,6 +7,7 @@ figure is never stale, and a database restored to an earlier state finds the
 figures of that state again.
 """
 
+import hashlib
 import uuid
 from collections.abc import Callable
 
@@ -52,7 +53,9 @@ class LedgerVersion(models.Model):
 
 def cached_figures(key: str, compute: Callable[[], object]):
     """``compute()``'s result, cached until the ledger next changes."""
-    full_key = f"figures:{LedgerVersion.current()}:{key}"
+    # Hashed: keys carry dates and filters, and must suit any cache backend.
+    digest = hashlib.sha1(key.encode(), usedforsecurity=False).hexdigest()
+    full_key = f"figures:{LedgerVersion.current()}:{digest}"
     value = cache.get(full_key)
     if value is None:
         value = compute()

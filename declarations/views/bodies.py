@@ -7,6 +7,7 @@ from django_filters.views import FilterView
 from ..filters import BodyFilter
 from ..models import Body, Commitment, Role
 from ..models.scorecards import Scorecard
+from ..models.versions import cached_figures
 from ..tables import BodyCommitmentTable, BodyTable
 from .listing import PublicListMixin
 
@@ -23,9 +24,13 @@ class BodyListView(PublicListMixin, FilterView):
         return Body.objects.for_public_list().organs_first()
 
     def get_table_kwargs(self):
+        as_of = self.as_of
         return {
             **super().get_table_kwargs(),
-            "scorecards": Commitment.objects.scorecards_by_body(self.as_of),
+            "scorecards": cached_figures(
+                f"scorecards-by-body:{as_of}",
+                lambda: Commitment.objects.scorecards_by_body(as_of),
+            ),
         }
 
 
@@ -58,7 +63,11 @@ class BodyDetailView(PublicListMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        cards = Commitment.objects.scorecards_by_body(self.as_of, bodies=[self.object])
+        body, as_of = self.object, self.as_of
+        cards = cached_figures(
+            f"scorecards-of-body:{body.pk}:{as_of}",
+            lambda: Commitment.objects.scorecards_by_body(as_of, bodies=[body]),
+        )
         context.update(
             ancestors=self.object.ancestors(),
             cards=[

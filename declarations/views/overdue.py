@@ -4,6 +4,7 @@ from django_filters.views import FilterView
 
 from ..filters import OverdueFilter
 from ..models import Commitment
+from ..models.versions import cached_figures
 from ..tables import OverdueTable
 from .listing import PublicListMixin
 
@@ -25,5 +26,14 @@ class OverdueView(PublicListMixin, FilterView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         valid = not self.filter_is_invalid()
-        context["card"] = self.object_list.scorecard(self.as_of) if valid else None
+        if valid:
+            # The figures depend on the date and the filters, not on the page.
+            chosen = self.filterset.form.cleaned_data if self.filterset.is_bound else {}
+            filters = sorted((k, getattr(v, "pk", v)) for k, v in chosen.items())
+            context["card"] = cached_figures(
+                f"overdue-card:{self.as_of}:{filters!r}",
+                lambda: self.object_list.scorecard(self.as_of),
+            )
+        else:
+            context["card"] = None
         return context

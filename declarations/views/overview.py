@@ -20,6 +20,7 @@ from ..models import (
     scorecards,
 )
 from ..models.scorecards import Timeliness
+from ..models.versions import cached_figures
 from .as_of import AsOfMixin
 
 LATEST_EVIDENCE = 6
@@ -47,7 +48,11 @@ class OverviewView(AsOfMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        cards = Commitment.objects.scorecards_by_body(self.as_of)
+        as_of = self.as_of
+        cards = cached_figures(
+            f"scorecards-by-body:{as_of}",
+            lambda: Commitment.objects.scorecards_by_body(as_of),
+        )
         responsible = {
             body_id: card
             for (body_id, role), card in cards.items()
@@ -55,7 +60,9 @@ class OverviewView(AsOfMixin, TemplateView):
         }
         bodies = Body.objects.filter(pk__in=responsible).order_by("name")
         context.update(
-            card=Commitment.objects.scorecard(self.as_of),
+            card=cached_figures(
+                f"scorecard:{as_of}", lambda: Commitment.objects.scorecard(as_of)
+            ),
             body_cards=[(body, responsible[body.pk]) for body in bodies],
             latest_evidence=Evidence.objects.up_to(self.as_of)[:LATEST_EVIDENCE],
             declarations=Declaration.objects.order_by("-date", "title"),

@@ -1,0 +1,76 @@
+"""Cached figures follow every write to the ledger."""
+
+import datetime
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from declarations import services
+from declarations.models import Commitment, LedgerVersion, Status
+from declarations.models.versions import cached_figures
+from tests.factories import (
+    AssessmentFactory,
+    CommitmentBodyFactory,
+    CommitmentFactory,
+    EvidenceFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+D = datetime.date
+
+
+def test_every_kind_of_write_changes_the_token():
+    seen = {LedgerVersion.current()}
+
+    def changed():
+        token = LedgerVersion.current()
+        assert token not in seen
+        seen.add(token)
+
+    commitment = CommitmentFactory()
+    changed()
+    CommitmentBodyFactory(commitment=commitment)
+    changed()
+    evidence = EvidenceFactory(commitment=commitment)
+    changed()
+    services.evidence_retract(evidence=evidence, retracted_by=None, reason="wrong")
+    changed()
+    AssessmentFactory(commitment=commitment).evidence.add(
+        EvidenceFactory(commitment=commitment)
+    )
+    changed()
+    commitment.title = "Edited in the admin"
+    commitment.save()
+    changed()
+    call_command("loaddata", "astana_2005", verbosity=0)
+    changed()
+
+
+def test_cached_figures_are_recomputed_after_a_write():
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return Commitment.objects.scorecard(D(2026, 1, 1))
+
+    commitment = CommitmentFactory()
+    first = cached_figures("card", compute)
+    again = cached_figures("card", compute)
+    assert len(calls) == 1 and first == again
+    assert first.count(Status.UNASSESSED) == 1
+    AssessmentFactory(commitment=commitment, status=Status.STALLED)
+    after = cached_figures("card", compute)
+    assert len(calls) == 2
+    assert after.count(Status.STALLED) == 1
+
+
+def test_the_overview_shows_a_new_assessment_at_once(client):
+    commitment = CommitmentFactory()
+    url = reverse("declarations:overview")
+    assert "Stalled" in client.get(url).content.decode()
+    before = client.get(url).context["card"]
+    assert before.count(Status.STALLED) == 0
+    AssessmentFactory(commitment=commitment, status=Status.STALLED)
+    assert client.get(url).context["card"].count(Status.STALLED) == 1
