@@ -3,8 +3,9 @@
 import datetime
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connections, models
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
@@ -20,6 +21,14 @@ from .scorecards import (
 )
 
 REFERENCE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
+SEARCH_CONFIG = "english"
+
+
+def search_vector() -> SearchVector:
+    """What free-text search reads on PostgreSQL; migration 0004 indexes exactly it."""
+    return SearchVector("reference", "title", "quote", config=SEARCH_CONFIG)
+
+
 DERIVED_FIELDS = ("current_status", "current_status_since", "first_implemented_on")
 
 
@@ -122,10 +131,24 @@ class CommitmentQuerySet(models.QuerySet):
         return qs.filter(status_on__in=list(statuses))
 
     def matching(self, text: str):
-        """Commitments whose reference, title or quote contains the text (any case)."""
+        """Commitments whose reference, title or quote match the text.
+
+        On PostgreSQL, full-text search (English stemming, web-search syntax: words,
+        "quoted phrases", -excluded) over an indexed vector, or the start of a
+        reference; elsewhere a case-insensitive substring of any of the three.
+        """
         text = text.strip()
         if not text:
             return self
+        if connections[self.db].vendor == "postgresql":
+            query = SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
+            # A reference, or the start of one, as typed or in capitals.
+            starts = models.Q(reference__startswith=text) | models.Q(
+                reference__startswith=text.upper()
+            )
+            return self.annotate(search=search_vector()).filter(
+                models.Q(search=query) | starts
+            )
         return self.filter(
             models.Q(reference__icontains=text)
             | models.Q(title__icontains=text)
