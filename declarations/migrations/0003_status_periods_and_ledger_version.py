@@ -23,16 +23,32 @@ def derive_status(apps, schema_editor):
         .order_by("commitment_id", "as_of", "recorded_at", "pk")
         .values_list("commitment_id", "as_of", "status")
     )
-    for commitment_id, history in grouped_by_commitment(rows.iterator()):
+    periods, changed = [], []
+
+    def flush():
+        StatusPeriod.objects.bulk_create(periods, batch_size=5000)
+        Commitment.objects.bulk_update(
+            changed, ["current_status_since", "first_implemented_on"], batch_size=5000
+        )
+        periods.clear()
+        changed.clear()
+
+    for commitment_id, history in grouped_by_commitment(rows.iterator(chunk_size=5000)):
         spans = periods_from(history)
-        StatusPeriod.objects.bulk_create(
+        periods.extend(
             StatusPeriod(commitment_id=commitment_id, status=s, starts_on=a, ends_on=b)
             for s, a, b in spans
         )
-        Commitment.objects.filter(pk=commitment_id).update(
-            current_status_since=spans[-1][1],
-            first_implemented_on=first_implemented(history),
+        changed.append(
+            Commitment(
+                pk=commitment_id,
+                current_status_since=spans[-1][1],
+                first_implemented_on=first_implemented(history),
+            )
         )
+        if len(changed) >= 5000:
+            flush()
+    flush()
 
 
 class Migration(migrations.Migration):
