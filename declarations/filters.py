@@ -8,7 +8,10 @@ import datetime
 
 import django_filters
 from django import forms
+from django.forms.utils import flatatt
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 from .models import (
     Body,
@@ -21,8 +24,39 @@ from .models import (
     Status,
 )
 from .models.scorecards import OVERDUE_PAGE_BANDS, Timeliness
+from .models.versions import cached_figures
+from .tables import query_key
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class PlainSelect(forms.Select):
+    """A select whose options are written directly, not through a template each.
+
+    A filter may offer thousands of declarations: the options of a model choice
+    are written once per ledger version and cached, and the chosen one marked.
+    """
+
+    def render(self, name, value, attrs=None, renderer=None):
+        queryset = getattr(self.choices, "queryset", None)
+        if queryset is None:
+            options = self.options_html()
+        else:
+            options = cached_figures(
+                f"options:{query_key(queryset)}:{self.choices.field.empty_label}",
+                self.options_html,
+            )
+        if value not in (None, ""):
+            chosen = f'value="{escape(value)}">'
+            options = options.replace(chosen, f'value="{escape(value)}" selected>', 1)
+        attrs = flatatt(self.build_attrs(self.attrs, attrs))
+        return mark_safe(f'<select name="{escape(name)}"{attrs}>{options}</select>')
+
+    def options_html(self) -> str:
+        return "".join(
+            f'<option value="{escape(key)}">{escape(label)}</option>'
+            for key, label in self.choices
+        )
 
 
 def _no_such(what: str) -> dict:
@@ -30,7 +64,8 @@ def _no_such(what: str) -> dict:
 
 
 def _themes():
-    return [(theme, theme) for theme in Commitment.objects.themes()]
+    themes = cached_figures("themes", lambda: list(Commitment.objects.themes()))
+    return [(theme, theme) for theme in themes]
 
 
 class AsOfFilterSet(django_filters.FilterSet):
@@ -62,8 +97,9 @@ class CommitmentFilter(AsOfFilterSet):
         help_text="Words in the reference, title or quote.",
     )
     declaration = django_filters.ModelChoiceFilter(
-        queryset=Declaration.objects.all(),
+        queryset=Declaration.objects.only("slug", "title", "place", "date"),
         to_field_name="slug",
+        widget=PlainSelect,
         empty_label="Any declaration",
         error_messages=_no_such("declaration"),
     )
@@ -71,6 +107,7 @@ class CommitmentFilter(AsOfFilterSet):
         queryset=Body.objects.order_by("name"),
         to_field_name="slug",
         method="filter_body",
+        widget=PlainSelect,
         empty_label="Any body",
         label="Body",
         error_messages=_no_such("body"),
@@ -86,12 +123,16 @@ class CommitmentFilter(AsOfFilterSet):
         queryset=Body.objects.member_states().order_by("name"),
         to_field_name="slug",
         method="filter_member_state",
+        widget=PlainSelect,
         empty_label="Any member state",
         label="Member state",
         error_messages=_no_such("member state"),
     )
     theme = django_filters.ChoiceFilter(
-        choices=_themes, empty_label="Any theme", error_messages=_no_such("theme")
+        choices=_themes,
+        widget=PlainSelect,
+        empty_label="Any theme",
+        error_messages=_no_such("theme"),
     )
     status = django_filters.MultipleChoiceFilter(
         choices=Status.choices,
@@ -153,6 +194,7 @@ class OverdueFilter(AsOfFilterSet):
         queryset=Body.objects.order_by("name"),
         to_field_name="slug",
         method="filter_body",
+        widget=PlainSelect,
         empty_label="Any body",
         label="Body",
         error_messages=_no_such("body"),

@@ -11,6 +11,8 @@ from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template import loader
 
+from .models.versions import token_read_once
+
 logger = logging.getLogger(__name__)
 
 # psycopg and sqlite3 raise these when the server is down, restarting, or drops the
@@ -124,3 +126,14 @@ def client_ip_address(request) -> str | None:
         if hops:
             return hops[-1]
     return request.META.get("REMOTE_ADDR")
+
+
+def ledger_token_once_per_request(get_response):
+    """Read the ledger's version token once per request, however many cached
+    figures the page uses (declarations.models.versions)."""
+
+    def middleware(request):
+        with token_read_once():
+            return get_response(request)
+
+    return middleware

@@ -623,3 +623,26 @@ def test_methodology_example_agrees_with_the_overdue_rule(settings):
 )
 def test_hostile_queries_never_crash(client, astana, url):
     assert client.get(url).status_code in (200, 400, 404)
+
+
+def test_a_commitments_evidence_comes_in_pages(client):
+    commitment = CommitmentFactory()
+    for n in range(55):
+        EvidenceFactory(
+            commitment=commitment,
+            event_date=D(2006, 1, 1) + datetime.timedelta(days=n),
+            summary=f"event number {n:02d}",
+        )
+    first = client.get(commitment.get_absolute_url()).content.decode()
+    assert "event number 54" in first and "event number 04" not in first
+    assert "Older evidence" in first
+    second = client.get(commitment.get_absolute_url(), {"evidence_page": 2})
+    assert "event number 04" in second.content.decode()
+    assert (
+        client.get(commitment.get_absolute_url(), {"evidence_page": 3}).status_code
+        == 404
+    )
+    assert (
+        client.get(commitment.get_absolute_url(), {"evidence_page": "x"}).status_code
+        == 400
+    )

@@ -66,6 +66,7 @@ MIDDLEWARE = [
     # Outside everything that may query the database, so that it sees their errors.
     "declarations.middleware.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "declarations.middleware.ledger_token_once_per_request",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -19,6 +19,7 @@ from .scorecards import (
     ranked,
     scorecard_aggregates,
 )
+from .versions import cached_figures
 
 REFERENCE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
 SEARCH_CONFIG = "english"
@@ -34,6 +35,20 @@ DERIVED_FIELDS = ("current_status", "current_status_since", "first_implemented_o
 
 def due_soon_days() -> int:
     return settings.TRACKER_DUE_SOON_DAYS
+
+
+def latest_status_change() -> datetime.date | None:
+    """The last day on which any commitment's current status began.
+
+    Cached until the ledger changes; statuses never begin in the future (as-of
+    dates cannot be), so on any later date every status is the current one.
+    """
+    return cached_figures(
+        "latest-status-change",
+        lambda: Commitment.objects.aggregate(day=models.Max("current_status_since"))[
+            "day"
+        ],
+    )
 
 
 def _body_links() -> models.Prefetch:
@@ -61,6 +76,14 @@ class CommitmentQuerySet(models.QuerySet):
         the first day of the run of that status. Read from the commitment's status
         periods: one join, whatever the date.
         """
+        latest = latest_status_change()
+        if latest is None or as_of >= latest:
+            # No commitment's status has changed since the date, so the status on
+            # it is the current one: no join at all (every page about today).
+            return self.annotate(
+                status_on=models.F("current_status"),
+                status_since=models.F("current_status_since"),
+            )
         holds = models.Q(status_periods__starts_on__lte=as_of) & (
             models.Q(status_periods__ends_on__gt=as_of)
             | models.Q(status_periods__ends_on__isnull=True)
@@ -418,6 +441,7 @@ class Commitment(models.Model):
         ]
         indexes = [
             models.Index(fields=["current_status"], name="commitment_status_idx"),
+            models.Index(fields=["current_status_since"], name="commitment_since_idx"),
             models.Index(
                 fields=["declaration", "paragraph"], name="commitment_decl_para"
             ),

@@ -128,6 +128,12 @@ class Evidence(models.Model):
             models.Index(
                 fields=["commitment", "-event_date"], name="evidence_commitment_date"
             ),
+            # The latest standing evidence (the overview's news).
+            models.Index(
+                fields=["-event_date", "-logged_at", "-id"],
+                condition=models.Q(retracted_at__isnull=True),
+                name="evidence_standing_latest",
+            ),
         ]
 
     def __str__(self):

@@ -7,6 +7,8 @@ figure is never stale, and a database restored to an earlier state finds the
 figures of that state again.
 """
 
+import contextlib
+import contextvars
 import hashlib
 import uuid
 from collections.abc import Callable
@@ -15,6 +17,24 @@ from django.core.cache import cache
 from django.db import models
 
 CACHE_SECONDS = 3600
+
+# The token as read once per request; unset outside requests (always read then).
+_request_token: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+    "ledger_token"
+)
+
+
+OUTSIDE_A_REQUEST = object()
+
+
+@contextlib.contextmanager
+def token_read_once():
+    """Within the block (a request), read the ledger's token at most once."""
+    marker = _request_token.set(None)
+    try:
+        yield
+    finally:
+        _request_token.reset(marker)
 
 
 def new_token() -> str:
@@ -38,9 +58,15 @@ class LedgerVersion(models.Model):
 
     @classmethod
     def current(cls) -> str:
-        """The current token (one indexed read)."""
+        """The current token: one indexed read (once per request)."""
+        remembered = _request_token.get(OUTSIDE_A_REQUEST)
+        if remembered not in (None, OUTSIDE_A_REQUEST):
+            return remembered
         token = cls.objects.filter(pk=1).values_list("token", flat=True).first()
-        return token or cls.bump()
+        token = token or cls.bump()
+        if remembered is None:
+            _request_token.set(token)
+        return token
 
     @classmethod
     def bump(cls) -> str:
@@ -48,6 +74,8 @@ class LedgerVersion(models.Model):
         token = new_token()
         if not cls.objects.filter(pk=1).update(token=token):
             cls.objects.update_or_create(pk=1, defaults={"token": token})
+        if _request_token.get(None) is not None:
+            _request_token.set(token)
         return token
 
 

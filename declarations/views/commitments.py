@@ -2,6 +2,7 @@
 
 import re
 
+from django.core.paginator import InvalidPage, Paginator
 from django.http import Http404
 from django.views.generic import DetailView
 from django_filters.views import FilterView
@@ -11,8 +12,10 @@ from ..models import Assessment, BodyKind, Commitment, Role
 from ..models.commitments import REFERENCE_PATTERN
 from ..tables import CommitmentTable
 from ..templatetags.reader import quote_segments
-from .as_of import AsOfMixin
+from .as_of import AsOfMixin, BadQuery
 from .listing import PublicListMixin
+
+EVIDENCE_PER_PAGE = 50
 
 
 class CommitmentListView(PublicListMixin, FilterView):
@@ -85,10 +88,26 @@ class CommitmentDetailView(AsOfMixin, DetailView):
             state_timeline=[a for a in timeline if a.member_state_id is not None],
             in_force_id=in_force_id,
             member_states=[(s, state_assessments.get(s.pk)) for s in states],
-            evidence_list=list(commitment.evidence.for_timeline()),
         )
-        context.update(self.analyst_actions(context["evidence_list"]))
+        evidence_page = self.evidence_page()
+        context.update(
+            evidence_page=evidence_page, evidence_list=evidence_page.object_list
+        )
+        context.update(self.analyst_actions(evidence_page.object_list))
         return context
+
+    def evidence_page(self):
+        """One page of the evidence, newest event first (``?evidence_page=``)."""
+        raw = self.request.GET.get("evidence_page", "1").strip()[:20] or "1"
+        if not raw.isdigit():
+            raise BadQuery(f"“evidence_page={raw}” is not a page number.")
+        paginator = Paginator(self.object.evidence.for_timeline(), EVIDENCE_PER_PAGE)
+        try:
+            page = paginator.page(int(raw))
+        except InvalidPage:
+            raise Http404(f"There is no page {raw} of this evidence.") from None
+        page.object_list = list(page.object_list)
+        return page
 
     def analyst_actions(self, evidence_list):
         """What the signed-in user may do here: log, assess, retract their own."""

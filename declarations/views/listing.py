@@ -6,7 +6,7 @@ from django.views.generic.base import TemplateResponseMixin
 from django_tables2 import SingleTableMixin
 from django_tables2.export import ExportMixin
 
-from ..tables import SpreadsheetSafeExport
+from ..tables import KeyedPageData, SpreadsheetSafeExport
 from .as_of import AsOfMixin, BadQuery
 
 MAX_PER_PAGE = 200
@@ -63,6 +63,12 @@ class PublicListMixin(AsOfMixin, ExportMixin, SingleTableMixin):
 
     def get_table_kwargs(self):
         return {"as_of": self.as_of, "as_of_param": self.as_of_param()}
+
+    def get_table_data(self):
+        data = super().get_table_data()
+        if self.export_format:
+            return data
+        return KeyedPageData(data)
 
     def get_table_pagination(self, table):
         if self.export_format:

@@ -24,6 +24,7 @@ from ..models.versions import cached_figures
 from .as_of import AsOfMixin
 
 LATEST_EVIDENCE = 6
+NAMED_DECLARATIONS = 3  # the lede names them; beyond that it counts them
 
 
 def overdue_example(days: int) -> dict:
@@ -65,7 +66,10 @@ class OverviewView(AsOfMixin, TemplateView):
             ),
             body_cards=[(body, responsible[body.pk]) for body in bodies],
             latest_evidence=Evidence.objects.up_to(self.as_of)[:LATEST_EVIDENCE],
-            declarations=Declaration.objects.order_by("-date", "title"),
+            declarations=Declaration.objects.only("slug", "title", "place", "date")[
+                :NAMED_DECLARATIONS
+            ],
+            declaration_count=Declaration.objects.count(),
             bands=[
                 OverdueBand.DEFINITELY,
                 OverdueBand.POSSIBLY,
