@@ -5,12 +5,10 @@ columns (``value_*`` gives the plain text)."""
 import datetime
 
 import django_tables2 as tables
-import tablib
 from django.core.exceptions import EmptyResultSet
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django_tables2.data import TableQuerysetData
-from django_tables2.export import TableExport
 
 from .models import (
     Body,
@@ -84,31 +82,6 @@ class KeyedPageData(TableQuerysetData):
         keys = cached_figures(f"keys:{query_key(keys_query)}", lambda: list(keys_query))
         rows = {row.pk: row for row in self.data.order_by().filter(pk__in=keys)}
         return [rows[pk] for pk in keys if pk in rows]
-
-
-class SpreadsheetSafeExport(TableExport):
-    """Downloads whose cells a spreadsheet cannot run as formulas (CSV injection).
-
-    A text cell starting with =, +, -, @ or a control character gets a leading
-    apostrophe in CSV and Excel files; JSON is left exactly as stored.
-    """
-
-    FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-    def __init__(self, export_format, *args, **kwargs):
-        super().__init__(export_format, *args, **kwargs)
-        if export_format in ("csv", "xlsx"):
-            headers = self.dataset.headers
-            self.dataset = tablib.Dataset(
-                *(tuple(self.neutralise(cell) for cell in row) for row in self.dataset),
-                headers=headers,
-            )
-
-    @classmethod
-    def neutralise(cls, cell):
-        if isinstance(cell, str) and cell.startswith(cls.FORMULA_START):
-            return "'" + cell
-        return cell
 
 
 class AsOfTable(tables.Table):

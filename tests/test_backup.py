@@ -76,7 +76,7 @@ client = Client(HTTP_HOST="localhost")
 pages = {}
 for url in URLS:
     response = client.get(url)
-    text = response.content.decode()
+    text = response.getvalue().decode()
     text = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", text)
     text = re.sub(r"(?m)^DTSTAMP:.*$", "", text)
     pages[url] = [response.status_code, text]

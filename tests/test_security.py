@@ -119,7 +119,7 @@ def assert_inert(response, url="", inline_style=False):
     loses cosmetics): django-simple-history's admin history page has one.
     """
     content_type = response.get("Content-Type", "")
-    body = response.content.decode()
+    body = response.getvalue().decode()
     if "html" in content_type:
         scanner = ScriptScanner()
         scanner.feed(body)

@@ -48,7 +48,7 @@ def download(client, fmt, **params):
 
 
 def csv_rows(response):
-    return list(csv.DictReader(io.StringIO(response.content.decode())))
+    return list(csv.DictReader(io.StringIO(response.getvalue().decode())))
 
 
 def test_csv_download_holds_every_filtered_row_not_one_page(client, many):
@@ -68,10 +68,10 @@ def test_downloads_match_the_table_on_screen(client, many):
     assert [
         row["Reference"] for row in csv_rows(download(client, "csv", **params))
     ] == (on_screen)
-    data = json.loads(download(client, "json", **params).content)
+    data = json.loads(download(client, "json", **params).getvalue())
     assert [row["Reference"] for row in data] == on_screen
     book = openpyxl.load_workbook(
-        io.BytesIO(download(client, "xlsx", **params).content)
+        io.BytesIO(download(client, "xlsx", **params).getvalue())
     )
     sheet = book.active
     header = [cell.value for cell in sheet[1]]
@@ -166,7 +166,20 @@ def test_downloads_cannot_smuggle_spreadsheet_formulas(client):
     CommitmentFactory(reference="F-1", title='=HYPERLINK("http://evil.example","x")')
     csv_row = csv_rows(download(client, "csv"))[0]
     assert csv_row["Title"] == '\'=HYPERLINK("http://evil.example","x")'
-    sheet = openpyxl.load_workbook(io.BytesIO(download(client, "xlsx").content)).active
+    book = download(client, "xlsx").getvalue()
+    sheet = openpyxl.load_workbook(io.BytesIO(book)).active
     assert "'=HYPERLINK" in [cell.value for cell in sheet[2]][1]
-    as_json = json.loads(download(client, "json").content)
+    as_json = json.loads(download(client, "json").getvalue())
     assert as_json[0]["Title"] == '=HYPERLINK("http://evil.example","x")'
+
+
+def test_downloads_stream_in_chunks_and_keep_the_sort(client, many, monkeypatch):
+    from declarations import exports
+
+    monkeypatch.setattr(exports, "CHUNK", 7)
+    response = download(client, "csv", body="mine", sort="-reference")
+    assert response.streaming
+    references = [row["Reference"] for row in csv_rows(response)]
+    assert references == [f"T-{n:03d}" for n in range(54, -1, -1)]
+    rows = json.loads(download(client, "json", body="mine").getvalue())
+    assert len(rows) == 55

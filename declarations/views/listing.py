@@ -6,7 +6,8 @@ from django.views.generic.base import TemplateResponseMixin
 from django_tables2 import SingleTableMixin
 from django_tables2.export import ExportMixin
 
-from ..tables import KeyedPageData, SpreadsheetSafeExport
+from .. import exports
+from ..tables import KeyedPageData
 from .as_of import AsOfMixin, BadQuery
 
 MAX_PER_PAGE = 200
@@ -35,7 +36,6 @@ class PublicListMixin(AsOfMixin, ExportMixin, SingleTableMixin):
     }
     export_formats = ("csv", "json", "xlsx")
     export_trigger_param = "_export"
-    export_class = SpreadsheetSafeExport
 
     export_format: str | None = None
 
@@ -85,6 +85,19 @@ class PublicListMixin(AsOfMixin, ExportMixin, SingleTableMixin):
             raise Http404(
                 f"There is no page {raw} of this list. Go back to the first page."
             ) from None
+
+    def create_export(self, export_format):
+        """Stream the whole filtered, sorted table in the asked format."""
+        table = self.get_table(**self.get_table_kwargs())  # sorted, not paginated
+        kwargs = self.get_table_kwargs()
+        values = exports.table_values(
+            table.data.data,
+            lambda rows: self.table_class(rows, **kwargs),
+            exclude=self.exclude_columns,
+        )
+        return exports.RESPONSES[export_format](
+            values, self.get_export_filename(export_format)
+        )
 
     def get_export_filename(self, export_format):
         return f"{self.export_name}-{self.as_of.isoformat()}.{export_format}"
