@@ -20,7 +20,7 @@ from .models import (
     Status,
 )
 from .models.scorecards import Scorecard
-from .models.versions import cached_figures
+from .models.versions import LedgerVersion, cached_figures
 
 TEMPLATE = "django_tables2/tracker_table.html"
 HEADER = {"th": {"scope": "col"}}
@@ -85,12 +85,37 @@ class KeyedPageData(TableQuerysetData):
 
 
 class AsOfTable(tables.Table):
-    """A table whose links carry the page's as-of date."""
+    """A table whose links carry the page's as-of date.
 
-    def __init__(self, *args, as_of: datetime.date | None = None, as_of_param="", **kw):
+    Its rows are cached as HTML (``row_cache_key`` in the template): a row shows
+    one record on one date, so it can only change when the ledger does.
+    """
+
+    def __init__(
+        self,
+        *args,
+        as_of: datetime.date | None = None,
+        as_of_param="",
+        row_scope="",
+        **kw,
+    ):
         super().__init__(*args, **kw)
         self.as_of = as_of
         self.as_of_param = as_of_param
+        self.row_scope = row_scope  # what else a row depends on, e.g. the body
+
+    @property
+    def row_cache_key(self) -> str:
+        return ":".join(
+            (
+                type(self).__name__,
+                LedgerVersion.current(),
+                str(self.as_of),
+                self.as_of_param,
+                self.row_scope,
+                ",".join(column.name for column in self.columns),
+            )
+        )
 
     def url_for(self, record) -> str:
         url = record.get_absolute_url()

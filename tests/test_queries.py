@@ -124,8 +124,11 @@ def test_every_page_runs_the_same_number_of_queries_at_two_sizes(
         with django_assert_max_num_queries(count, info=url):
             response = client.get(url)
         assert response.status_code == 200
-    # And the numbers themselves stay small.
-    assert max(small.values()) <= 12, small
+    # And the numbers themselves stay small. The most is a commitment's page read
+    # cold: the row, its bodies and revisions, a page of its status history (with
+    # the evidence each cites and corrections), the member states, the chart's
+    # points, a page of evidence, and the ledger's token.
+    assert max(small.values()) <= 16, small
 
 
 # The figures, computed in the database -------------------------------------------

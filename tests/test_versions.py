@@ -74,3 +74,18 @@ def test_the_overview_shows_a_new_assessment_at_once(client):
     assert before.count(Status.STALLED) == 0
     AssessmentFactory(commitment=commitment, status=Status.STALLED)
     assert client.get(url).context["card"].count(Status.STALLED) == 1
+
+
+def test_cached_rows_of_a_list_follow_a_new_assessment(client):
+    commitment = CommitmentFactory(reference="ROW-1")
+    url = reverse("declarations:commitment-list")
+
+    def row():
+        page = client.get(url).content.decode()
+        start = page.index("ROW-1")
+        return page[start : page.index("</tr>", start)]
+
+    assert "Unassessed" in row()
+    assert "Unassessed" in row()  # served from the cache
+    AssessmentFactory(commitment=commitment, status=Status.STALLED)
+    assert "Stalled" in row()

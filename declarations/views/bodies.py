@@ -55,11 +55,15 @@ class BodyDetailView(PublicListMixin, DetailView):
         return f"commitments-{self.object.slug}"
 
     def get_table_data(self):
-        return (
+        return self.paged(
             Commitment.objects.owned_by(self.object)
             .for_public_list(self.as_of)
             .with_role_of(self.object)
         )
+
+    def get_table_kwargs(self):
+        # Each row shows the role of this body: cache rows per body.
+        return {**super().get_table_kwargs(), "row_scope": self.object.slug}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -15,7 +15,8 @@ from ..templatetags.reader import quote_segments
 from .as_of import AsOfMixin, BadQuery
 from .listing import PublicListMixin
 
-EVIDENCE_PER_PAGE = 50
+RECORD_PER_PAGE = 50  # evidence or assessments on a commitment's page
+STATE_ASSESSMENTS_SHOWN = 100
 
 
 class CommitmentListView(PublicListMixin, FilterView):
@@ -59,7 +60,9 @@ class CommitmentDetailView(AsOfMixin, DetailView):
         context = super().get_context_data(**kwargs)
         commitment = self.object
         assessments = Assessment.objects.filter(commitment=commitment)
-        timeline = list(assessments.for_timeline())
+        timeline = self.page_of(
+            assessments.overall().for_timeline(), "timeline_page", "status history"
+        )
         in_force_id = (
             assessments.overall()
             .in_force_on(self.as_of)
@@ -84,43 +87,49 @@ class CommitmentDetailView(AsOfMixin, DetailView):
                 for role in Role
                 if any(link.role == role for link in links)
             ],
-            timeline=[a for a in timeline if a.member_state_id is None],
-            state_timeline=[a for a in timeline if a.member_state_id is not None],
+            timeline_page=timeline,
+            timeline=timeline.object_list,
+            # Left lazy: the template reads them only when its cached fragments
+            # are stale (they are cached until the ledger changes).
+            state_timeline=assessments.filter(
+                member_state__isnull=False
+            ).for_timeline()[:STATE_ASSESSMENTS_SHOWN],
+            chart_points=assessments.overall().only("as_of", "status", "member_state"),
             in_force_id=in_force_id,
             member_states=[(s, state_assessments.get(s.pk)) for s in states],
         )
-        evidence_page = self.evidence_page()
+        evidence_page = self.page_of(
+            commitment.evidence.for_timeline(), "evidence_page", "evidence"
+        )
         context.update(
             evidence_page=evidence_page, evidence_list=evidence_page.object_list
         )
-        context.update(self.analyst_actions(evidence_page.object_list))
+        context.update(self.analyst_actions(commitment.evidence.all()))
         return context
 
-    def evidence_page(self):
-        """One page of the evidence, newest event first (``?evidence_page=``)."""
-        raw = self.request.GET.get("evidence_page", "1").strip()[:20] or "1"
+    def page_of(self, queryset, param: str, what: str):
+        """One page of a long record (``?<param>=``), newest first."""
+        raw = self.request.GET.get(param, "1").strip()[:20] or "1"
         if not raw.isdigit():
-            raise BadQuery(f"“evidence_page={raw}” is not a page number.")
-        paginator = Paginator(self.object.evidence.for_timeline(), EVIDENCE_PER_PAGE)
+            raise BadQuery(f"“{param}={raw}” is not a page number.")
         try:
-            page = paginator.page(int(raw))
+            page = Paginator(queryset, RECORD_PER_PAGE).page(int(raw))
         except InvalidPage:
-            raise Http404(f"There is no page {raw} of this evidence.") from None
-        page.object_list = list(page.object_list)
+            raise Http404(f"There is no page {raw} of this {what}.") from None
         return page
 
-    def analyst_actions(self, evidence_list):
+    def analyst_actions(self, evidence):
         """What the signed-in user may do here: log, assess, retract their own."""
         user = self.request.user
         can_log = user.has_perm("declarations.add_evidence")
+        retractable = set()
+        if can_log:
+            standing = evidence.standing()
+            if not user.is_superuser:
+                standing = standing.filter(logged_by=user)
+            retractable = set(standing.values_list("pk", flat=True))
         return {
             "can_log_evidence": can_log,
             "can_assess": user.has_perm("declarations.add_assessment"),
-            "retractable_ids": {
-                e.pk
-                for e in evidence_list
-                if can_log
-                and not e.is_retracted
-                and (user.is_superuser or e.logged_by_id == user.pk)
-            },
+            "retractable_ids": retractable,
         }

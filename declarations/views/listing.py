@@ -65,10 +65,11 @@ class PublicListMixin(AsOfMixin, ExportMixin, SingleTableMixin):
         return {"as_of": self.as_of, "as_of_param": self.as_of_param()}
 
     def get_table_data(self):
-        data = super().get_table_data()
-        if self.export_format:
-            return data
-        return KeyedPageData(data)
+        return self.paged(super().get_table_data())
+
+    def paged(self, queryset):
+        """The table's data: read a page at a time, unless it is downloaded."""
+        return queryset if self.export_format else KeyedPageData(queryset)
 
     def get_table_pagination(self, table):
         if self.export_format:
