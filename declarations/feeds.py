@@ -5,7 +5,6 @@ assessments. Both take ``?body=<slug>`` for one body's commitments."""
 import datetime
 import re
 
-import icalendar
 from django.contrib.syndication.views import Feed
 from django.http import Http404
 from django.urls import reverse
@@ -18,35 +17,73 @@ FEED_SIZE = 50
 SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 
 
+def ics_text(value: str) -> str:
+    """A TEXT value escaped for iCalendar (RFC 5545, 3.3.11)."""
+    return (
+        value.replace("\\", "\\\\")
+        .replace(";", "\\;")
+        .replace(",", "\\,")
+        .replace("\r\n", "\\n")
+        .replace("\n", "\\n")
+    )
+
+
+def ics_line(line: str) -> str:
+    """A content line folded at 75 octets, never inside a UTF-8 character."""
+    data = line.encode("utf-8")
+    parts, start, limit = [], 0, 75
+    while True:
+        end = min(start + limit, len(data))
+        while end < len(data) and data[end] & 0xC0 == 0x80:
+            end -= 1  # a continuation byte: fold before its character
+        parts.append(data[start:end].decode("utf-8"))
+        if end >= len(data):
+            return "\r\n ".join(parts) + "\r\n"
+        start, limit = end, 74  # folded lines start with a space
+
+
 class ICalendarFeed(SyndicationFeed):
-    """A SyndicationFeed that writes an iCalendar file: one all-day event per item."""
+    """A SyndicationFeed that writes an iCalendar file: one all-day event per item.
+
+    Written line by line: the icalendar library folds lines a character at a
+    time, which took most of a minute for 50,000 events (the tests parse the
+    output with it).
+    """
 
     content_type = "text/calendar; charset=utf-8"
 
     def write(self, outfile, encoding):
-        calendar = icalendar.Calendar()
-        calendar.add("prodid", "-//Declaration tracker//Deadlines//EN")
-        calendar.add("version", "2.0")
-        calendar.add("calscale", "GREGORIAN")
-        calendar.add("method", "PUBLISH")
-        calendar.add("x-wr-calname", self.feed["title"])
-        calendar.add("x-wr-caldesc", self.feed["description"])
-        stamp = timezone.now()
+        stamp = timezone.now().strftime("%Y%m%dT%H%M%SZ")
+        lines = [
+            "BEGIN:VCALENDAR",
+            "VERSION:2.0",
+            "PRODID:-//Declaration tracker//Deadlines//EN",
+            "CALSCALE:GREGORIAN",
+            "METHOD:PUBLISH",
+            f"X-WR-CALNAME:{ics_text(self.feed['title'])}",
+            f"X-WR-CALDESC:{ics_text(self.feed['description'])}",
+        ]
+        outfile.write("".join(ics_line(line) for line in lines))
         for item in self.items:
-            event = icalendar.Event()
-            event.add("uid", item["unique_id"])
-            event.add("dtstamp", stamp)
-            event.add("summary", item["title"])
-            event.add("description", item["description"])
-            event.add("url", item["link"])
-            event.add("dtstart", item["first_day"])
             # All-day events end on the day after their last day (RFC 5545).
-            event.add("dtend", item["last_day"] + datetime.timedelta(days=1))
-            event.add("transp", "TRANSPARENT")
+            last = item["last_day"] + datetime.timedelta(days=1)
+            lines = [
+                "BEGIN:VEVENT",
+                f"UID:{ics_text(item['unique_id'])}",
+                f"DTSTAMP:{stamp}",
+                f"SUMMARY:{ics_text(item['title'])}",
+                f"DESCRIPTION:{ics_text(item['description'])}",
+                f"URL:{item['link']}",
+                f"DTSTART;VALUE=DATE:{item['first_day']:%Y%m%d}",
+                f"DTEND;VALUE=DATE:{last:%Y%m%d}",
+                "TRANSP:TRANSPARENT",
+            ]
             if item["categories"]:
-                event.add("categories", item["categories"])
-            calendar.add_component(event)
-        outfile.write(calendar.to_ical())
+                categories = ",".join(ics_text(c) for c in item["categories"])
+                lines.append(f"CATEGORIES:{categories}")
+            lines.append("END:VEVENT")
+            outfile.write("".join(ics_line(line) for line in lines))
+        outfile.write(ics_line("END:VCALENDAR"))
 
 
 def _body_from(request) -> Body | None:

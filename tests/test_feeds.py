@@ -134,3 +134,20 @@ def test_the_atom_feed_for_an_unknown_body_is_404(client, ledger):
 def test_feeds_refuse_writes(client, ledger):
     assert client.post(reverse("declarations:feed-deadlines")).status_code == 405
     assert client.post(reverse("declarations:feed-evidence")).status_code == 405
+
+
+def test_calendar_text_survives_escaping_and_folding(client):
+    awkward = "Déclaration; with, commas \\ back\\slash\nand a new line " + "é" * 90
+    commitment = with_window(
+        CommitmentFactory(reference="ICS-1", title=awkward),
+        datetime.date(2006, 1, 1),
+        datetime.date(2006, 12, 31),
+        "year",
+    )
+    body = client.get(reverse("declarations:feed-deadlines")).content
+    assert all(len(line) <= 75 for line in body.split(b"\r\n"))
+    calendar = icalendar.Calendar.from_ical(body)
+    (event,) = calendar.walk("VEVENT")
+    assert str(event["SUMMARY"]) == f"{commitment.reference} due: {awkward}"
+    assert event.decoded("DTSTART") == datetime.date(2006, 1, 1)
+    assert event.decoded("DTEND") == datetime.date(2007, 1, 1)
