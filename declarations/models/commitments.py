@@ -30,6 +30,14 @@ def search_vector() -> SearchVector:
     return SearchVector("reference", "title", "quote", config=SEARCH_CONFIG)
 
 
+# What lists never show of a commitment's declaration and paragraph: the whole
+# text would otherwise travel with every row.
+WIDE_RELATED_FIELDS = (
+    "declaration__full_text",
+    "declaration__banner",
+    "declaration__header_fields",
+    "paragraph__text",
+)
 DERIVED_FIELDS = ("current_status", "current_status_since", "first_implemented_on")
 
 
@@ -291,6 +299,7 @@ class CommitmentQuerySet(models.QuerySet):
         """
         return (
             self.select_related("declaration", "paragraph", "deadline")
+            .defer(*WIDE_RELATED_FIELDS)
             .prefetch_related(_body_links())
             .with_overdue_band(as_of)
             .with_last_evidence(as_of)
