@@ -199,6 +199,9 @@ def test_logged_evidence_shows_on_the_commitment_page(client, commitment):
     assert evidence.logged_by == analyst
     assert response.redirect_chain[-1][0].endswith(f"#evidence-{evidence.pk}")
     assert "Kyrgyzstan extradited four refugees." in response.content.decode()
+    log = client.get(reverse("declarations:changes"), {"kind": "evidence"})
+    assert "Kyrgyzstan extradited four refugees." in log.content.decode()
+    assert analyst.username in log.content.decode()
 
 
 @pytest.mark.parametrize(

@@ -30,6 +30,8 @@ CODEBOOK = {
     "deadline": Deadline,
 }
 KINDS = {
+    "assessments": "New assessments",
+    "evidence": "New evidence",
     "corrections": "Corrections of assessments",
     "retractions": "Retracted evidence",
     "deadlines": "Deadline revisions",
@@ -84,6 +86,16 @@ def _entries(kind, queryset, when, ident="pk"):
 def change_entries(kinds):
     """(kind, id, when) of every change of the given kinds, newest first, as SQL."""
     parts = []
+    if "assessments" in kinds:
+        parts.append(
+            _entries(
+                "assessments",
+                Assessment.objects.filter(corrects__isnull=True),
+                "recorded_at",
+            )
+        )
+    if "evidence" in kinds:
+        parts.append(_entries("evidence", Evidence.objects.all(), "logged_at"))
     if "corrections" in kinds:
         parts.append(
             _entries(
@@ -119,6 +131,12 @@ def load_changes(rows) -> list[Change]:
     for kind, pk, _ in rows:
         ids[kind].append(pk)
     loaded = {
+        "assessments": Assessment.objects.select_related(
+            "commitment", "recorded_by", "member_state"
+        ).in_bulk(ids["assessments"]),
+        "evidence": Evidence.objects.select_related("commitment", "logged_by").in_bulk(
+            ids["evidence"]
+        ),
         "corrections": Assessment.objects.select_related(
             "commitment", "corrects", "recorded_by", "member_state"
         ).in_bulk(ids["corrections"]),
@@ -157,8 +175,10 @@ def load_changes(rows) -> list[Change]:
     changes = []
     for kind, pk, when in rows:
         record = loaded[kind][pk]
-        if kind == "corrections":
+        if kind in ("corrections", "assessments"):
             changes.append(Change(kind, when, record, record.recorded_by))
+        elif kind == "evidence":
+            changes.append(Change(kind, when, record, record.logged_by))
         elif kind == "retractions":
             changes.append(Change(kind, when, record, record.retracted_by))
         elif kind == "deadlines":
