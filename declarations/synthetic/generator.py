@@ -39,20 +39,18 @@ from django.test.utils import override_settings
 from django.utils import timezone
 from django.utils.text import slugify
 
-from .models import (
+from ..models import (
     Assessment,
     Body,
     BodyKind,
     Commitment,
     CommitmentBody,
     CommitmentKind,
-    Confidence,
     DatePrecision,
     Deadline,
     DeadlineKind,
     DeadlineRevision,
     Declaration,
-    Direction,
     Evidence,
     LedgerVersion,
     Paragraph,
@@ -61,8 +59,36 @@ from .models import (
     Status,
     StatusPeriod,
 )
-from .models.deadlines import window_for
-from .models.status import first_implemented, periods_from
+from ..models.deadlines import window_for
+from ..models.status import first_implemented, periods_from
+from .vocabulary import (
+    ASSESSABLE,
+    CHG,
+    CONFIDENCES,
+    DATE_PRECISIONS,
+    DIRECTIONS,
+    DOCUMENT_KINDS,
+    EXTERNAL,
+    FILLER,
+    LEAD_INS,
+    MEMBER_STATES,
+    NEXT_STATUS,
+    PLACES,
+    PORTFOLIOS,
+    PRECISIONS,
+    PUBLISHERS,
+    QUARTERS,
+    RATIONALES,
+    RETRACTION_REASONS,
+    SEASONS,
+    SECRETARIAT,
+    THEME_NAMES,
+    THEMES,
+    TOP_ORGANS,
+    VAGUE_WORDINGS,
+    VERBS,
+    VERBS_BY_DIRECTION,
+)
 
 PREFIX = "SYN"
 BATCH_SIZE = 5_000
@@ -76,495 +102,6 @@ Citation = Assessment.evidence.through
 
 class SyntheticRefused(ValueError):
     """The database is not in a state the generator may write to."""
-
-
-# -- Vocabulary ---------------------------------------------------------------------
-
-PORTFOLIOS = [
-    "Transport",
-    "Energy",
-    "Agriculture",
-    "Education",
-    "Culture",
-    "Health",
-    "Justice",
-    "Defence",
-    "Emergency Situations",
-    "Trade",
-    "Finance",
-    "Science and Technology",
-    "Environmental Protection",
-    "Tourism",
-    "Communications",
-    "Internal Affairs",
-    "Labour and Social Protection",
-    "Youth Affairs",
-    "Sport",
-    "Customs",
-    "Statistics",
-    "Water Resources",
-    "Industry",
-    "Digital Development",
-    "Migration",
-    "Foreign Economic Relations",
-    "Information",
-    "Railways",
-    "Civil Aviation",
-    "Border Services",
-]
-
-CHS = "Council of Heads of State of the Member States"
-CHG = "Council of Heads of Government of the Member States"
-SECRETARIAT = "Secretariat of the Organization"
-RATS_COUNCIL = "Council of the Regional Anti-Terrorist Structure"
-TOP_ORGANS = [
-    (CHS, "CHS", None),
-    (CHG, "CHG", CHS),
-    ("Council of Ministers of Foreign Affairs of the Member States", "CMFA", CHS),
-    ("Council of National Coordinators of the Member States", "CNC", CHS),
-    (SECRETARIAT, "Secretariat", CHS),
-    (RATS_COUNCIL, "RATS Council", CHS),
-    ("Regional Anti-Terrorist Structure", "RATS", RATS_COUNCIL),
-    ("Meeting of the Secretaries of the Security Councils", "SCS", CHS),
-    ("Business Council of the Organization", "Business Council", None),
-    ("Interbank Association of the Organization", "IBA", None),
-    ("Development Fund of the Organization", "Development Fund", CHG),
-    ("Forum of the Organization", "Forum", None),
-    ("Parliamentary Assembly of the Member States", "PA", None),
-]
-
-MEMBER_STATES = [
-    ("Republic of Kazakhstan", "Kazakhstan"),
-    ("People's Republic of China", "China"),
-    ("Kyrgyz Republic", "Kyrgyzstan"),
-    ("Russian Federation", "Russia"),
-    ("Republic of Tajikistan", "Tajikistan"),
-    ("Republic of Uzbekistan", "Uzbekistan"),
-    ("Republic of India", "India"),
-    ("Islamic Republic of Pakistan", "Pakistan"),
-    ("Islamic Republic of Iran", "Iran"),
-    ("Republic of Belarus", "Belarus"),
-    ("Mongolia", ""),
-    ("Republic of Armenia", "Armenia"),
-    ("Republic of Azerbaijan", "Azerbaijan"),
-    ("Kingdom of Cambodia", "Cambodia"),
-    ("Federal Democratic Republic of Nepal", "Nepal"),
-    ("Republic of Türkiye", "Türkiye"),
-    ("Democratic Socialist Republic of Sri Lanka", "Sri Lanka"),
-    ("Arab Republic of Egypt", "Egypt"),
-    ("State of Qatar", "Qatar"),
-    ("Kingdom of Saudi Arabia", "Saudi Arabia"),
-    ("United Arab Emirates", "UAE"),
-    ("Kingdom of Bahrain", "Bahrain"),
-    ("State of Kuwait", "Kuwait"),
-    ("Republic of Maldives", "Maldives"),
-    ("Republic of the Union of Myanmar", "Myanmar"),
-    ("Lao People's Democratic Republic", "Laos"),
-    ("Socialist Republic of Viet Nam", "Viet Nam"),
-    ("Republic of Indonesia", "Indonesia"),
-    ("Malaysia", ""),
-    ("Kingdom of Thailand", "Thailand"),
-]
-
-UN = "United Nations"
-ASEAN = "Association of Southeast Asian Nations"
-EU = "European Union"
-COALITION = "International anti-terrorist coalition"
-EXTERNAL = [
-    (UN, "UN", None),
-    ("United Nations General Assembly", "UN General Assembly", UN),
-    ("United Nations Security Council", "UN Security Council", UN),
-    ("United Nations Secretariat", "UN Secretariat", UN),
-    ("United Nations Office on Drugs and Crime", "UNODC", UN),
-    ("United Nations Educational, Scientific and Cultural Organization", "UNESCO", UN),
-    ("World Health Organization", "WHO", UN),
-    ("Food and Agriculture Organization of the United Nations", "FAO", UN),
-    ("United Nations Development Programme", "UNDP", UN),
-    ("United Nations Environment Programme", "UNEP", UN),
-    ("Office of the United Nations High Commissioner for Refugees", "UNHCR", UN),
-    ("International Atomic Energy Agency", "IAEA", UN),
-    ("Economic and Social Commission for Asia and the Pacific", "ESCAP", UN),
-    (ASEAN, "ASEAN", None),
-    ("ASEAN Regional Forum", "ARF", ASEAN),
-    ("ASEAN Secretariat", "ASEAN Secretariat", ASEAN),
-    ("Commonwealth of Independent States", "CIS", None),
-    ("Collective Security Treaty Organization", "CSTO", None),
-    ("Eurasian Economic Union", "EAEU", None),
-    ("Eurasian Economic Commission", "EEC", "Eurasian Economic Union"),
-    (EU, "EU", None),
-    ("European Commission", "", EU),
-    ("Organization for Security and Co-operation in Europe", "OSCE", None),
-    ("World Bank", "", None),
-    ("International Monetary Fund", "IMF", None),
-    ("Asian Development Bank", "ADB", None),
-    ("Asian Infrastructure Investment Bank", "AIIB", None),
-    ("International Criminal Police Organization", "INTERPOL", None),
-    ("Financial Action Task Force", "FATF", None),
-    ("Eurasian Group on Combating Money Laundering", "EAG", None),
-    ("Group of Twenty", "G20", None),
-    ("African Union", "AU", None),
-    ("League of Arab States", "Arab League", None),
-    ("Organisation of Islamic Cooperation", "OIC", None),
-    (
-        "Conference on Interaction and Confidence-Building Measures in Asia",
-        "CICA",
-        None,
-    ),
-    ("International Committee of the Red Cross", "ICRC", None),
-    ("International community", "", None),
-    (COALITION, "Anti-terrorist coalition", None),
-    (
-        "Participating states of the anti-terrorist coalition",
-        "Coalition states",
-        COALITION,
-    ),
-    ("Islamic Republic of Afghanistan", "Afghanistan", None),
-    ("Republic of Korea", "Korea", None),
-    ("Japan", "", None),
-    ("United States of America", "USA", None),
-    ("Federative Republic of Brazil", "Brazil", None),
-    ("Republic of South Africa", "South Africa", None),
-    ("Turkmenistan", "", None),
-    ("Georgia", "", None),
-    ("Republic of Serbia", "Serbia", None),
-    ("Republic of Singapore", "Singapore", None),
-    ("Republic of the Philippines", "Philippines", None),
-    ("Hashemite Kingdom of Jordan", "Jordan", None),
-    ("Sultanate of Oman", "Oman", None),
-    ("Republic of Iraq", "Iraq", None),
-    ("Syrian Arab Republic", "Syria", None),
-    ("Kingdom of Morocco", "Morocco", None),
-    ("People's Democratic Republic of Algeria", "Algeria", None),
-    ("Republic of Kenya", "Kenya", None),
-    ("Federal Republic of Nigeria", "Nigeria", None),
-    ("Republic of Chile", "Chile", None),
-    ("United Mexican States", "Mexico", None),
-]
-
-THEMES = {
-    "Security and counter-terrorism": [
-        "joint anti-terrorist exercises",
-        "the exchange of information on terrorist financing",
-        "a common list of terrorist organisations",
-        "cooperation against illicit drug trafficking",
-        "border security along the external frontiers",
-        "the legal framework for extradition",
-        "measures against cross-border organised crime",
-        "the training of counter-terrorism specialists",
-    ],
-    "Economy and finance": [
-        "a programme of multilateral trade and economic cooperation",
-        "the founding of a development fund",
-        "inter-bank cooperation to finance regional projects",
-        "the simplification of customs procedures",
-        "a plan of action on investment",
-        "the harmonisation of technical standards",
-        "settlement in national currencies",
-        "a regional e-commerce platform",
-    ],
-    "Institutions": [
-        "the rules of procedure of the permanent bodies",
-        "the budget of the permanent bodies",
-        "the role of the Secretariat",
-        "the status of permanent representatives",
-        "the privileges and immunities of staff",
-        "a reform of the decision-making procedure",
-        "the criteria for admitting new members",
-        "the regulations on observer status",
-    ],
-    "External relations": [
-        "contacts with the United Nations",
-        "cooperation with regional organisations",
-        "a memorandum of understanding with partner organisations",
-        "common approaches to external contacts",
-        "the dialogue partner mechanism",
-        "joint positions in international fora",
-        "observer status for interested states",
-        "an outreach programme for neighbouring states",
-    ],
-    "International order": [
-        "a new security concept",
-        "reform of the United Nations by the broadest consensus",
-        "the non-proliferation regime",
-        "peace without dividing lines in the region",
-        "the peaceful use of outer space",
-        "international information security",
-        "arms control and disarmament",
-        "the settlement of regional conflicts",
-    ],
-    "Emergencies and infrastructure": [
-        "multilateral disaster monitoring mechanisms",
-        "the conditions for joint rescue operations",
-        "an early-warning system for natural disasters",
-        "a regional transport corridor",
-        "a joint emergency response centre",
-        "the modernisation of border crossing points",
-        "the reconstruction of regional roads",
-        "the interconnection of power grids",
-    ],
-    "Environment": [
-        "practical steps on environmental protection",
-        "the rational use of transboundary water resources",
-        "a programme against desertification",
-        "the monitoring of air quality",
-        "the protection of biodiversity",
-        "a strategy on climate adaptation",
-        "the clean-up of former industrial sites",
-        "cooperation on green energy",
-    ],
-    "Humanitarian cooperation": [
-        "cooperation in education, culture, sport and tourism",
-        "a network university",
-        "youth exchanges among the member states",
-        "a joint cultural festival",
-        "cooperation among news agencies",
-        "the mutual recognition of diplomas",
-        "a programme of medical cooperation",
-        "joint research in the humanities",
-    ],
-    "Energy": [
-        "a regional energy club",
-        "joint oil and gas projects",
-        "the development of renewable energy sources",
-        "energy-efficiency standards",
-        "a regional electricity market",
-        "the safety of nuclear facilities",
-        "coordinated energy policies",
-        "investment in hydropower",
-    ],
-    "Transport and connectivity": [
-        "an agreement on international road transport",
-        "a regional railway network",
-        "the facilitation of transit",
-        "direct air links among the member states",
-        "logistics hubs along the main corridors",
-        "the harmonisation of transport regulations",
-        "a multimodal transport strategy",
-        "a programme of road safety",
-    ],
-    "Health": [
-        "cooperation against infectious diseases",
-        "a sanitary and epidemiological early-warning system",
-        "joint research on vaccines",
-        "the training of medical personnel",
-        "a telemedicine network",
-        "cooperation in traditional medicine",
-        "regional stockpiles of medical supplies",
-        "cooperation on maternal and child health",
-    ],
-    "Science and technology": [
-        "a programme of joint research",
-        "a network of technology parks",
-        "cooperation in space research",
-        "the protection of intellectual property",
-        "a digital economy strategy",
-        "cooperation in artificial intelligence",
-        "the exchange of researchers",
-        "a regional innovation fund",
-    ],
-    "Agriculture and food security": [
-        "a programme on food security",
-        "cooperation in agricultural science",
-        "common phytosanitary standards",
-        "the modernisation of irrigation",
-        "a regional grain reserve",
-        "cooperation against locusts",
-        "trade in agricultural products",
-        "the development of rural areas",
-    ],
-}
-THEME_NAMES = list(THEMES)
-
-VERBS = [
-    "prepare proposals on",
-    "develop",
-    "draft an agreement on",
-    "adopt",
-    "implement",
-    "establish",
-    "strengthen",
-    "expand",
-    "complete work on",
-    "submit a report on",
-    "hold consultations on",
-    "set up a working mechanism for",
-    "coordinate",
-    "accelerate",
-    "review",
-    "launch",
-    "finalise",
-    "promote",
-]
-
-PLACES = [
-    "Astana",
-    "Shanghai",
-    "Bishkek",
-    "Dushanbe",
-    "Tashkent",
-    "Moscow",
-    "Beijing",
-    "Yekaterinburg",
-    "Ufa",
-    "Qingdao",
-    "Samarkand",
-    "New Delhi",
-    "Goa",
-    "Almaty",
-    "Cholpon-Ata",
-    "Tehran",
-    "Islamabad",
-    "Minsk",
-    "Ulaanbaatar",
-    "Yerevan",
-    "Baku",
-    "Phnom Penh",
-    "Kathmandu",
-    "Ankara",
-    "Colombo",
-    "Cairo",
-    "Doha",
-    "Riyadh",
-    "Abu Dhabi",
-    "Manama",
-    "Kuwait City",
-    "Malé",
-    "Naypyidaw",
-    "Vientiane",
-    "Hanoi",
-    "Jakarta",
-    "Kuala Lumpur",
-    "Bangkok",
-    "Khujand",
-    "Osh",
-]
-
-DOCUMENT_KINDS = [
-    "Declaration of the {n} Meeting of the Council of Heads of State",
-    "Joint Communiqué of the {n} Meeting of the Council of Heads of Government",
-    "Statement of the {n} Meeting of the Council of Ministers of Foreign Affairs",
-    "Action Plan adopted at the {n} Summit",
-    "Declaration of the {n} Summit on Regional Cooperation",
-]
-
-FILLER = [
-    "The Heads of State noted with satisfaction the progress made on {object}.",
-    "The member states reaffirmed their commitment to {object}.",
-    "The Parties exchanged views on {object} and on the situation in the region.",
-    "The meeting took place in a friendly and constructive atmosphere.",
-    "The Heads of State welcomed the results achieved since the previous meeting.",
-    "The Parties noted that {object} serves the interests of all the member states.",
-    "The Heads of State expressed their gratitude to the host for its hospitality.",
-]
-LEAD_INS = [
-    "The Heads of State agreed on the following.",
-    "Recognising the importance of {theme}, the Parties agreed as follows.",
-    "Guided by the Charter of the Organization, the member states decided as follows.",
-    "To give effect to the previous meeting's decisions, it was agreed as follows.",
-]
-
-VAGUE_WORDINGS = [
-    "in the near future",
-    "without delay",
-    "as soon as possible",
-    "urgently",
-    "at an early date",
-    "in the coming years",
-    "in due course",
-]
-SEASONS = {3: "spring", 6: "summer", 9: "autumn", 12: "winter"}
-QUARTERS = {1: "first", 4: "second", 7: "third", 10: "fourth"}
-
-PUBLISHERS = [
-    ("Xinhua", "english.news.cn"),
-    ("TASS", "tass.com"),
-    ("Kazinform", "www.inform.kz"),
-    ("AKIpress", "akipress.com"),
-    ("UzA", "uza.uz"),
-    ("Khovar", "khovar.tj"),
-    ("Press service of the Secretariat", "secretariat.example.org"),
-    ("Ministry of Foreign Affairs", "mfa.example.org"),
-    ("UN News", "news.un.org"),
-    ("Reuters", "www.reuters.com"),
-    ("The Diplomat", "thediplomat.com"),
-    ("Eurasianet", "eurasianet.org"),
-]
-TOWARD = [
-    "adopted a decision on",
-    "held the first meeting on",
-    "signed an agreement on",
-    "approved a plan for",
-    "reported progress on",
-    "launched",
-    "completed",
-]
-AGAINST = [
-    "postponed work on",
-    "failed to agree on",
-    "suspended",
-    "withdrew from talks on",
-    "missed the deadline for",
-]
-NEUTRAL = [
-    "discussed",
-    "took note of",
-    "received a briefing on",
-    "exchanged views on",
-]
-VERBS_BY_DIRECTION = {
-    Direction.TOWARD: TOWARD,
-    Direction.AGAINST: AGAINST,
-    Direction.NEUTRAL: NEUTRAL,
-}
-RETRACTION_REASONS = [
-    "The source was withdrawn by its publisher.",
-    "Duplicate of an earlier entry.",
-    "The report concerned another commitment.",
-    "The event date could not be confirmed.",
-]
-RATIONALES = {
-    Status.NOT_STARTED: "No step towards {object} was found in the sources up to "
-    "this date.",
-    Status.IN_PROGRESS: "Steps towards {object} are documented, but the work is "
-    "not complete.",
-    Status.STALLED: "Work on {object} began and then stopped; the sources report "
-    "repeated postponements.",
-    Status.IMPLEMENTED: "The sources establish that {object} was delivered as "
-    "promised.",
-    Status.SUPERSEDED: "A later decision replaced the commitment on {object}.",
-    Status.ABANDONED: "The work on {object} was dropped, and the chance to do it "
-    "has passed.",
-}
-NEXT_STATUS = {
-    None: [(Status.NOT_STARTED, 4), (Status.IN_PROGRESS, 5), (Status.STALLED, 1)],
-    Status.NOT_STARTED: [
-        (Status.NOT_STARTED, 2),
-        (Status.IN_PROGRESS, 6),
-        (Status.STALLED, 1),
-        (Status.ABANDONED, 1),
-    ],
-    Status.IN_PROGRESS: [
-        (Status.IN_PROGRESS, 4),
-        (Status.IMPLEMENTED, 3),
-        (Status.STALLED, 2),
-        (Status.SUPERSEDED, 1),
-        (Status.ABANDONED, 1),
-    ],
-    Status.STALLED: [
-        (Status.IN_PROGRESS, 4),
-        (Status.STALLED, 3),
-        (Status.ABANDONED, 3),
-    ],
-    Status.IMPLEMENTED: [(Status.IMPLEMENTED, 8), (Status.IN_PROGRESS, 2)],
-    Status.SUPERSEDED: [(Status.SUPERSEDED, 9), (Status.IN_PROGRESS, 1)],
-    Status.ABANDONED: [(Status.ABANDONED, 8), (Status.IN_PROGRESS, 2)],
-}
-# Enum ``.values`` builds a new list on each call: read them once.
-ASSESSABLE = [s for s in Status.values if s != Status.UNASSESSED]
-PRECISIONS = Precision.values
-DATE_PRECISIONS = DatePrecision.values
-DIRECTIONS = Direction.values
-CONFIDENCES = Confidence.values
 
 
 def ordinal(n: int) -> str:
