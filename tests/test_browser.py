@@ -33,6 +33,20 @@ pytestmark = [
 ]
 
 
+@pytest.fixture(scope="module")
+def live_server():
+    """pytest-django's live server, stopped with this module instead of the session.
+
+    Stopping it closes its thread's database connection before the test database is
+    dropped; a session-wide server outlives the database on PostgreSQL.
+    """
+    from pytest_django.live_server_helper import LiveServer
+
+    server = LiveServer(os.getenv("DJANGO_LIVE_TEST_SERVER_ADDRESS") or "localhost")
+    yield server
+    server.stop()
+
+
 @pytest.fixture
 def browser_page(monkeypatch):
     sync_api = pytest.importorskip("playwright.sync_api")

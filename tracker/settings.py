@@ -7,6 +7,7 @@ secret key the app refuses to start when debug is off.
 """
 
 import os
+import warnings
 from pathlib import Path
 
 import dj_database_url
@@ -164,6 +165,9 @@ STORAGES = {
 }
 # Serve straight from the app folders when nobody ran collectstatic (local use).
 WHITENOISE_USE_FINDERS = DEBUG or env_bool("DJANGO_STATIC_FROM_FINDERS")
+if WHITENOISE_USE_FINDERS:
+    # Then an uncollected STATIC_ROOT is expected, not worth a warning on every start.
+    warnings.filterwarnings("ignore", message="No directory at: .*staticfiles")
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
