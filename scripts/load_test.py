@@ -615,21 +615,29 @@ def verify(run: Run) -> tuple[list[str], dict]:
             problems.append(f"{len(unknown)} {kind} rows that no client sent")
 
     for commitment in Commitment.objects.all():
-        latest = (
+        history = list(
             Assessment.objects.filter(commitment=commitment)
             .overall()
             .effective()
             .in_force_order()
-            .first()
+            .values_list("status", "as_of")
         )
-        expected = (
-            (latest.status, latest.as_of) if latest else (Status.UNASSESSED, None)
-        )
+        expected = (Status.UNASSESSED, None)
+        if history:
+            # The latest assessment's status, held since the earliest assessment
+            # of the unbroken run of that status that ends with it.
+            status = history[0][0]
+            since = history[0][1]
+            for earlier_status, as_of in history[1:]:
+                if earlier_status != status:
+                    break
+                since = as_of
+            expected = (status, since)
         actual = (commitment.current_status, commitment.current_status_since)
         if actual != expected:
             problems.append(
-                f"{commitment.reference}: current status {actual}, latest assessment "
-                f"says {expected}"
+                f"{commitment.reference}: current status {actual}, its assessments "
+                f"say {expected}"
             )
     return problems, counts
 
