@@ -11,7 +11,7 @@ from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template import loader
 
-from .models.versions import token_read_once
+from .models.versions import ledger_write, token_read_once
 
 logger = logging.getLogger(__name__)
 
@@ -99,15 +99,21 @@ class DatabaseUnavailableMiddleware:
         return response
 
     def process_exception(self, request, exception):
-        if settings.DEBUG or not isinstance(exception, DATABASE_UNAVAILABLE):
-            return None
-        logger.warning(
-            "Database unavailable, answered 503: %s %s: %s",
-            request.method,
-            request.path,
-            str(exception).strip().splitlines()[0] if str(exception) else exception,
-        )
-        return database_unavailable_response()
+        return answer_database_unavailable(request, exception)
+
+
+def answer_database_unavailable(request, exception) -> HttpResponse | None:
+    """The 503 page for a database error (logged), None for any other exception or
+    when ``DEBUG`` is on."""
+    if settings.DEBUG or not isinstance(exception, DATABASE_UNAVAILABLE):
+        return None
+    logger.warning(
+        "Database unavailable, answered 503: %s %s: %s",
+        request.method,
+        request.path,
+        str(exception).strip().splitlines()[0] if str(exception) else exception,
+    )
+    return database_unavailable_response()
 
 
 def client_ip_address(request) -> str | None:
@@ -137,3 +143,35 @@ def ledger_token_once_per_request(get_response):
             return get_response(request)
 
     return middleware
+
+
+class WritesQueueOnTheLedgerMiddleware:
+    """Runs the view of every unsafe request (a POST) in one transaction that takes
+    the ledger's write lock first (``LedgerVersion.lock``): analysts' forms and
+    editors' admin pages then queue for the database in one order and cannot
+    deadlock, and a view that fails has written nothing.
+
+    Last in ``MIDDLEWARE``: it calls the view itself, once every other middleware's
+    ``process_view`` (the CSRF check among them) has passed.
+    """
+
+    SAFE_METHODS = ("GET", "HEAD", "OPTIONS", "TRACE")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if request.method in self.SAFE_METHODS:
+            return None
+        try:
+            with ledger_write():
+                return view_func(request, *view_args, **view_kwargs)
+        except DATABASE_UNAVAILABLE as error:
+            # A view called here skips the process_exception hooks: answer it here.
+            response = answer_database_unavailable(request, error)
+            if response is None:
+                raise
+            return response

@@ -1,11 +1,11 @@
-"""Writes that touch several rows or carry rules: each is one transaction."""
+"""Writes that touch several rows or carry rules: each is one transaction, which
+takes the ledger's write lock first (``ledger_write``)."""
 
 import dataclasses
 import datetime
 import re
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -23,6 +23,7 @@ from .models import (
     Paragraph,
     Status,
     StatusPeriod,
+    ledger_write,
 )
 from .models.status import first_implemented, grouped_by_commitment, periods_from
 
@@ -89,7 +90,7 @@ def _content_hash(doc: ParsedDocument) -> str:
     return Declaration.hash_text(f"{doc.banner}\n{header}\n{doc.full_text}")
 
 
-@transaction.atomic
+@ledger_write()
 def declaration_import(
     *,
     doc: ParsedDocument,
@@ -178,7 +179,7 @@ def _not_in_future(value: datetime.date, field: str, what: str) -> None:
         raise ValidationError({field: f"The {what} cannot be in the future."})
 
 
-@transaction.atomic
+@ledger_write()
 def evidence_log(*, commitment: Commitment, logged_by, **fields) -> Evidence:
     """Validate and save one piece of evidence for a commitment."""
     evidence = Evidence(commitment=commitment, logged_by=logged_by, **fields)
@@ -190,7 +191,7 @@ def evidence_log(*, commitment: Commitment, logged_by, **fields) -> Evidence:
     return evidence
 
 
-@transaction.atomic
+@ledger_write()
 def evidence_retract(*, evidence: Evidence, retracted_by, reason: str) -> Evidence:
     """Mark evidence retracted with its reason; the record itself stays."""
     evidence = Evidence.objects.select_for_update().get(pk=evidence.pk)
@@ -246,7 +247,7 @@ def commitment_refresh_status(commitment: Commitment) -> None:
     commitment.first_implemented_on = implemented
 
 
-@transaction.atomic
+@ledger_write()
 def status_rebuild(*, batch_size: int = 5000) -> int:
     """Re-derive every commitment's status periods and derived columns in bulk.
 
@@ -303,7 +304,7 @@ def latest_assessment_id(commitment: Commitment) -> int | None:
     )
 
 
-@transaction.atomic
+@ledger_write()
 def assessment_record(
     *,
     commitment: Commitment,
@@ -382,7 +383,7 @@ def assessment_record(
     return assessment
 
 
-@transaction.atomic
+@ledger_write()
 def deadline_revise(
     *, deadline: Deadline, revised_by, reason: str, **changes
 ) -> DeadlineRevision:

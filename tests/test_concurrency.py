@@ -2,12 +2,14 @@
 
 import datetime
 import threading
+import time
 
 import pytest
 from django.db import connection
+from django.db.models.signals import post_save
 
 from declarations import services
-from declarations.models import Assessment, Commitment, Status
+from declarations.models import Assessment, Commitment, Evidence, Status
 from tests.factories import CommitmentFactory, UserFactory
 
 pytestmark = [
@@ -98,3 +100,52 @@ def test_two_analysts_on_the_same_page_one_wins_one_is_told():
     assert len(errors) == 1 and isinstance(errors[0], services.StaleAssessment)
     assert errors[0].latest == results[0]
     assert Commitment.objects.get().current_status == results[0].status
+
+
+def test_evidence_and_an_assessment_interleaved_at_the_worst_moment_both_land():
+    """The evidence's writer has bumped the ledger's token and not yet committed
+    (PostgreSQL checks its foreign key to the commitment at COMMIT) when an
+    assessment of the same commitment starts. Writers that lock the commitment
+    first and the token last deadlock here; the ledger's lock taken first queues
+    the assessment behind the evidence instead."""
+    commitment = CommitmentFactory()
+    user = UserFactory()
+    evidence_saved = threading.Event()
+
+    def hold_on(sender, instance, created, **kwargs):
+        if created:
+            evidence_saved.set()
+            time.sleep(0.5)  # the assessment starts meanwhile
+
+    def log_evidence():
+        return services.evidence_log(
+            commitment=commitment,
+            logged_by=user,
+            event_date=datetime.date(2006, 6, 1),
+            summary="The Council met.",
+            source_title="Communique",
+            source_url="https://example.org/communique",
+            direction="toward",
+        )
+
+    def assess():
+        assert evidence_saved.wait(timeout=10)
+        return services.assessment_record(
+            commitment=commitment,
+            recorded_by=user,
+            status=Status.IN_PROGRESS,
+            as_of=datetime.date(2006, 6, 2),
+            confidence="medium",
+            rationale="The meeting began the work.",
+        )
+
+    post_save.connect(hold_on, sender=Evidence, dispatch_uid="test-hold-on")
+    try:
+        results, errors = run_in_threads(lambda i: [log_evidence, assess][i](), 2)
+    finally:
+        post_save.disconnect(sender=Evidence, dispatch_uid="test-hold-on")
+    assert errors == []
+    assert len(results) == 2
+    assert Evidence.objects.filter(commitment=commitment).count() == 1
+    commitment.refresh_from_db()
+    assert commitment.current_status == Status.IN_PROGRESS

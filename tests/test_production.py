@@ -346,6 +346,41 @@ def test_a_write_during_an_outage_gets_503_and_writes_nothing(production_mode):
 
 
 @pytest.mark.django_db
+def test_a_database_error_in_a_writing_view_gives_503_and_writes_nothing(
+    production_mode, caplog
+):
+    from django.contrib.auth.models import Group
+
+    from declarations.models import LedgerVersion
+
+    commitment = CommitmentFactory(reference="AST2005-31")
+    analyst = UserFactory(username="amina")
+    analyst.groups.add(Group.objects.get(name="Analysts"))
+    client = Client(raise_request_exception=False)
+    client.force_login(analyst)
+    url = reverse("declarations:evidence-create", args=[commitment.reference])
+    data = {
+        "event_date": "2006-08-09",
+        "event_date_precision": "day",
+        "summary": "Written as the connection dropped?",
+        "source_title": "Wire",
+        "direction": "toward",
+    }
+    original_bump = LedgerVersion.bump
+
+    def dropped(cls):  # the evidence row is written, then the connection drops
+        original_bump()
+        raise OperationalError("server closed the connection unexpectedly")
+
+    with mock.patch.object(LedgerVersion, "bump", classmethod(dropped)):
+        response = client.post(url, data)
+    assert_clean_503(response)
+    assert not Evidence.objects.exists()
+    assert "Database unavailable, answered 503: POST" in caplog.text
+    assert "Internal Server Error" not in caplog.text
+
+
+@pytest.mark.django_db
 @pytest.mark.urls(__name__)
 @pytest.mark.parametrize("error", [OperationalError, InterfaceError])
 def test_a_database_error_in_a_middleware_also_gives_503(production_mode, error):

@@ -89,3 +89,49 @@ def test_cached_rows_of_a_list_follow_a_new_assessment(client):
     assert "Unassessed" in row()  # served from the cache
     AssessmentFactory(commitment=commitment, status=Status.STALLED)
     assert "Stalled" in row()
+
+
+def first_index(queries, predicate):
+    return next(i for i, q in enumerate(queries) if predicate(q["sql"]))
+
+
+@pytest.mark.parametrize("where", ["form", "admin"])
+def test_a_post_takes_the_ledger_lock_before_it_writes(client, where):
+    """Writers queue on the ledger's row in one order (LedgerVersion.lock)."""
+    from django.contrib.auth.models import Group
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import UserFactory
+
+    commitment = CommitmentFactory()
+    if where == "form":
+        user = UserFactory()
+        user.groups.add(Group.objects.get(name="Analysts"))
+        url = reverse("declarations:evidence-create", args=[commitment.reference])
+        data = {
+            "event_date": "2006-08-09",
+            "event_date_precision": "day",
+            "summary": "The Council met.",
+            "source_title": "Communique",
+            "direction": "toward",
+        }
+    else:
+        user = UserFactory(is_staff=True, is_superuser=True)
+        url = reverse("admin:declarations_body_add")
+        data = {
+            "name": "Council of Ministers",
+            "slug": "council-of-ministers",
+            "short_name": "CM",
+            "kind": "organ",
+        }
+    client.force_login(user)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[-3000:]
+    queries = captured.captured_queries
+    lock = first_index(queries, lambda sql: "declarations_ledgerversion" in sql)
+    write = first_index(queries, lambda sql: sql.startswith(("INSERT", "UPDATE")))
+    assert lock < write
+    if connection.vendor == "postgresql":
+        assert "FOR UPDATE" in queries[lock]["sql"]

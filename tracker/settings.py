@@ -76,6 +76,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Last: it calls the view, in a transaction that queues writers (middleware.py).
+    "declarations.middleware.WritesQueueOnTheLedgerMiddleware",
 ]
 
 ROOT_URLCONF = "tracker.urls"

@@ -16,7 +16,7 @@ from .deadlines import Deadline, DeadlineRevision
 from .declarations import Declaration, Paragraph
 from .records import Assessment, Evidence
 from .status import StatusPeriod
-from .versions import LedgerVersion
+from .versions import LedgerVersion, ledger_write
 
 __all__ = [
     "Assessment",
@@ -40,4 +40,5 @@ __all__ = [
     "Role",
     "Status",
     "StatusPeriod",
+    "ledger_write",
 ]

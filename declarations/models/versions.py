@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Callable
 
 from django.core.cache import cache
-from django.db import models
+from django.db import models, transaction
 
 CACHE_SECONDS = 3600
 
@@ -77,6 +77,30 @@ class LedgerVersion(models.Model):
         if _request_token.get(None) is not None:
             _request_token.set(token)
         return token
+
+    @classmethod
+    def lock(cls) -> None:
+        """Take the ledger's write lock, inside the caller's transaction.
+
+        Every write bumps the token, so every writing transaction holds this row's
+        lock until it commits. Taken after other locks, it deadlocks: an analyst
+        logging evidence bumps the token and only then, at COMMIT, checks the
+        evidence's (deferred) foreign key, which waits for the commitment row that
+        an assessment of it holds while the assessment waits for the token. Taken
+        first, by every writer, it queues the writers in one order instead.
+        """
+        locked = cls.objects.select_for_update().filter(pk=1).values_list("pk")
+        if not list(locked):
+            cls.bump()
+
+
+@contextlib.contextmanager
+def ledger_write():
+    """A transaction that takes the ledger's write lock before anything else; usable
+    as ``with ledger_write():`` or as the decorator ``@ledger_write()``."""
+    with transaction.atomic():
+        LedgerVersion.lock()
+        yield
 
 
 def cached_figures(key: str, compute: Callable[[], object]):
