@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
+from django.db import connections
 
 from declarations.models import Assessment, BodyKind, Evidence, Role, Status
 from tests.factories import (
@@ -31,20 +32,6 @@ pytestmark = [
         reason=f"no Chromium at {CHROMIUM} (apt-get install chromium)",
     ),
 ]
-
-
-@pytest.fixture(scope="module")
-def live_server():
-    """pytest-django's live server, stopped with this module instead of the session.
-
-    Stopping it closes its thread's database connection before the test database is
-    dropped; a session-wide server outlives the database on PostgreSQL.
-    """
-    from pytest_django.live_server_helper import LiveServer
-
-    server = LiveServer(os.getenv("DJANGO_LIVE_TEST_SERVER_ADDRESS") or "localhost")
-    yield server
-    server.stop()
 
 
 @pytest.fixture
@@ -71,6 +58,9 @@ def browser_page(monkeypatch):
         page.set_default_timeout(15_000)
         yield page
         browser.close()
+        # The test's queries ran while Playwright's event loop was running, on a
+        # connection of that context: close it, or it outlives the test database.
+        connections.close_all()
 
 
 def shot(page, name):
