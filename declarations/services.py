@@ -64,8 +64,15 @@ def _unique(candidate: str, taken, suffixes) -> str:
     raise ImportRefused(f"cannot find a free identifier starting {candidate!r}")
 
 
+def _words_up_to(slug: str, length: int) -> str:
+    """The slug cut to at most ``length`` characters, at a word's end if it can."""
+    if len(slug) <= length:
+        return slug
+    return slug[: length + 1].rsplit("-", 1)[0] or slug[:length]
+
+
 def default_slug(doc: ParsedDocument) -> str:
-    base = slugify(doc.place)[:40] or slugify(doc.title)[:60].rstrip("-")
+    base = _words_up_to(slugify(doc.place), 40) or _words_up_to(slugify(doc.title), 60)
     return _unique(
         f"{base}-{doc.date.year}",
         lambda s: Declaration.objects.filter(slug=s).exists(),

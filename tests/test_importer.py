@@ -110,6 +110,13 @@ def test_missing_place_and_source_import(tmp_path):
     assert declaration.paragraphs.count() == 5
 
 
+def test_a_long_title_gives_a_slug_cut_at_a_word(tmp_path):
+    title = "Joint Communique of the Meeting of the Council of Heads of Government"
+    run_import(write(tmp_path, MINIMAL.replace("Joint Statement on Things", title)))
+    slug = Declaration.objects.get().slug
+    assert slug == "joint-communique-of-the-meeting-of-the-council-of-heads-of-2006"
+
+
 def test_other_bracketed_fields_are_kept(tmp_path):
     text = MINIMAL.replace("[Date]", "[Note] Unofficial translation\n[Date]")
     run_import(write(tmp_path, text))
