@@ -166,3 +166,20 @@ def test_the_declaration_list_links_to_the_reader(client, declaration):
     assert counts == {"astana-2005": (2, 2), "empty": (0, 0)}
     filtered = client.get(reverse("declarations:declaration-list"), {"q": "zzz"})
     assert declaration[0].get_absolute_url() not in filtered.content.decode()
+
+
+def test_the_reader_shows_the_other_header_fields_of_the_source(client):
+    decl = DeclarationFactory(
+        slug="dushanbe-2006",
+        source="",
+        header_fields={
+            "Title": "The Communique",
+            "Date": "November 2, 2006",
+            "Language": "English <original>",
+            "Note": "Unofficial translation",
+        },
+    )
+    html = client.get(decl.get_absolute_url()).content.decode()
+    assert "<dt>Language</dt><dd>English &lt;original&gt;</dd>" in html
+    assert "<dt>Note</dt><dd>Unofficial translation</dd>" in html
+    assert "<dt>Title</dt>" not in html and "<dt>Source</dt>" not in html

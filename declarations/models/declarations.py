@@ -98,6 +98,18 @@ class Declaration(models.Model):
     def get_absolute_url(self):
         return reverse("declarations:declaration-detail", args=[self.slug])
 
+    # Header fields with columns of their own; [Full text] only marks where it begins.
+    MAIN_HEADER_FIELDS = ("Title", "Place", "Date", "Source", "Full text")
+
+    @property
+    def other_header_fields(self) -> list[tuple[str, str]]:
+        """The source file's other bracketed fields ([Language], [Note], ...)."""
+        return [
+            (name, value)
+            for name, value in self.header_fields.items()
+            if name not in self.MAIN_HEADER_FIELDS
+        ]
+
     @staticmethod
     def hash_text(full_text: str) -> str:
         return hashlib.sha256(full_text.encode("utf-8")).hexdigest()
