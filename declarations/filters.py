@@ -68,6 +68,29 @@ def _themes():
     return [(theme, theme) for theme in themes]
 
 
+def body_filter():
+    """A body by its slug, for the commitment and overdue lists."""
+    return django_filters.ModelChoiceFilter(
+        queryset=Body.objects.order_by("name"),
+        to_field_name="slug",
+        method="filter_body",
+        widget=PlainSelect,
+        empty_label="Any body",
+        label="Body",
+        error_messages=_no_such("body"),
+    )
+
+
+def role_filter(**kwargs):
+    return django_filters.ChoiceFilter(
+        choices=Role.choices,
+        method="filter_role",
+        empty_label="Any role",
+        label="Role",
+        **kwargs,
+    )
+
+
 class AsOfFilterSet(django_filters.FilterSet):
     """A FilterSet whose methods judge status and overdue on ``as_of``."""
 
@@ -103,22 +126,8 @@ class CommitmentFilter(AsOfFilterSet):
         empty_label="Any declaration",
         error_messages=_no_such("declaration"),
     )
-    body = django_filters.ModelChoiceFilter(
-        queryset=Body.objects.order_by("name"),
-        to_field_name="slug",
-        method="filter_body",
-        widget=PlainSelect,
-        empty_label="Any body",
-        label="Body",
-        error_messages=_no_such("body"),
-    )
-    role = django_filters.ChoiceFilter(
-        choices=Role.choices,
-        method="filter_role",
-        empty_label="Any role",
-        label="Role",
-        help_text="With a body: its role. Alone: any body in that role.",
-    )
+    body = body_filter()
+    role = role_filter(help_text="With a body: its role. Alone: any body in that role.")
     member_state = django_filters.ModelChoiceFilter(
         queryset=Body.objects.member_states().order_by("name"),
         to_field_name="slug",
@@ -190,21 +199,8 @@ class CommitmentFilter(AsOfFilterSet):
 
 
 class OverdueFilter(AsOfFilterSet):
-    body = django_filters.ModelChoiceFilter(
-        queryset=Body.objects.order_by("name"),
-        to_field_name="slug",
-        method="filter_body",
-        widget=PlainSelect,
-        empty_label="Any body",
-        label="Body",
-        error_messages=_no_such("body"),
-    )
-    role = django_filters.ChoiceFilter(
-        choices=Role.choices,
-        method="filter_role",
-        empty_label="Any role",
-        label="Role",
-    )
+    body = body_filter()
+    role = role_filter()
     band = django_filters.MultipleChoiceFilter(
         choices=[(b.value, b.label) for b in OVERDUE_PAGE_BANDS],
         method="filter_bands",
