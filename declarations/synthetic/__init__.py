@@ -5,8 +5,8 @@ from .generator import (
     COMMITMENTS_PER_DECLARATION,
     SyntheticRefused,
     generate,
-    read_ahead,
 )
+from .rows import read_ahead
 
 __all__ = [
     "BATCH_SIZE",
