@@ -318,8 +318,10 @@ def test_an_unreachable_database_gives_the_503_page(production_mode, client, url
     assert_clean_503(response)
 
 
-@pytest.mark.django_db
-def test_a_write_during_an_outage_gets_503_and_writes_nothing(production_mode):
+@pytest.fixture
+def evidence_post(production_mode):
+    """An analyst's signed-in client (errors answered, not raised), the URL of a
+    commitment's evidence form and a valid entry for it."""
     from django.contrib.auth.models import Group
 
     commitment = CommitmentFactory(reference="AST2005-31")
@@ -335,6 +337,12 @@ def test_a_write_during_an_outage_gets_503_and_writes_nothing(production_mode):
         "source_title": "Wire",
         "direction": "toward",
     }
+    return client, url, data
+
+
+@pytest.mark.django_db
+def test_a_write_during_an_outage_gets_503_and_writes_nothing(evidence_post):
+    client, url, data = evidence_post
     with mock.patch.object(BaseDatabaseWrapper, "ensure_connection", unreachable):
         response = client.post(url, data)
     assert_clean_503(response)
@@ -347,25 +355,11 @@ def test_a_write_during_an_outage_gets_503_and_writes_nothing(production_mode):
 
 @pytest.mark.django_db
 def test_a_database_error_in_a_writing_view_gives_503_and_writes_nothing(
-    production_mode, caplog
+    evidence_post, caplog
 ):
-    from django.contrib.auth.models import Group
-
     from declarations.models import LedgerVersion
 
-    commitment = CommitmentFactory(reference="AST2005-31")
-    analyst = UserFactory(username="amina")
-    analyst.groups.add(Group.objects.get(name="Analysts"))
-    client = Client(raise_request_exception=False)
-    client.force_login(analyst)
-    url = reverse("declarations:evidence-create", args=[commitment.reference])
-    data = {
-        "event_date": "2006-08-09",
-        "event_date_precision": "day",
-        "summary": "Written as the connection dropped?",
-        "source_title": "Wire",
-        "direction": "toward",
-    }
+    client, url, data = evidence_post
     original_bump = LedgerVersion.bump
 
     def dropped(cls):  # the evidence row is written, then the connection drops
