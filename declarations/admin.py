@@ -26,7 +26,35 @@ from .models import (
     OverdueBand,
     Paragraph,
     Role,
+    Status,
 )
+from .page_cache import pages_changed
+
+
+class DerivesFromTheCodebook:
+    """An admin of the codebook: what a save changes is derived again (status,
+    document order, figures) and shows on the public pages at once; what a
+    deletion takes away leaves the figures first.
+
+    ``affected(obj)`` gives the commitments whose derived data the object feeds.
+    """
+
+    def affected(self, obj):
+        raise NotImplementedError
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        services.status_derive(commitment_ids=self.affected(form.instance))
+        pages_changed()
+
+    def delete_model(self, request, obj):
+        services.status_forget(commitment_ids=self.affected(obj))
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        ids = [pk for obj in queryset for pk in self.affected(obj)]
+        services.status_forget(commitment_ids=ids)
+        super().delete_queryset(request, queryset)
 
 
 class ReadOnlyMixin:
@@ -52,31 +80,56 @@ class ParagraphInline(admin.TabularInline):
 
 
 @admin.register(Declaration)
-class DeclarationAdmin(SimpleHistoryAdmin):
+class DeclarationAdmin(DerivesFromTheCodebook, SimpleHistoryAdmin):
     list_display = ["title", "place", "date", "reference_prefix", "slug", "imported_at"]
     search_fields = ["title", "place", "source", "slug"]
     date_hierarchy = "date"
     readonly_fields = ["content_hash", "source_file", "imported_at"]
     inlines = [ParagraphInline]
 
+    def affected(self, obj):
+        return list(obj.commitments.values_list("pk", flat=True))
+
 
 @admin.register(Paragraph)
-class ParagraphAdmin(admin.ModelAdmin):
+class ParagraphAdmin(DerivesFromTheCodebook, admin.ModelAdmin):
     list_display = ["__str__", "declaration", "section", "text"]
     list_filter = ["declaration"]
     list_select_related = ["declaration"]
     search_fields = ["text", "declaration__title"]
     ordering = ["declaration", "number"]
 
+    def affected(self, obj):
+        return list(obj.commitments.values_list("pk", flat=True))
+
 
 @admin.register(Body)
-class BodyAdmin(SimpleHistoryAdmin):
+class BodyAdmin(DerivesFromTheCodebook, SimpleHistoryAdmin):
     list_display = ["name", "short_name", "kind", "parent"]
     list_filter = ["kind"]
     list_select_related = ["parent"]
     search_fields = ["name", "short_name", "slug"]
     autocomplete_fields = ["parent"]
     prepopulated_fields = {"slug": ["name"]}
+
+    def affected(self, obj):
+        # The bodies above count this body's commitments in their roll-ups.
+        below = Body.objects.subtrees([obj.pk])[obj.pk] if obj.pk else []
+        links = CommitmentBody.objects.filter(body__in=below)
+        return list(links.values_list("commitment_id", flat=True).distinct())
+
+
+class StatusTodayFilter(admin.SimpleListFilter):
+    title = "status today"
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return Status.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in Status.values:
+            return queryset.with_status([self.value()], timezone.localdate())
+        return queryset
 
 
 class OverdueFilter(admin.SimpleListFilter):
@@ -194,7 +247,7 @@ class AssessmentInline(ReadOnlyMixin, admin.TabularInline):
 
 
 @admin.register(Commitment)
-class CommitmentAdmin(SimpleHistoryAdmin):
+class CommitmentAdmin(DerivesFromTheCodebook, SimpleHistoryAdmin):
     list_display = [
         "reference",
         "title",
@@ -202,13 +255,13 @@ class CommitmentAdmin(SimpleHistoryAdmin):
         "responsible",
         "deadline_wording",
         "deadline_window",
-        "current_status",
+        "status_today",
         "theme",
     ]
     list_display_links = ["reference", "title"]
     list_filter = [
         OverdueFilter,
-        "current_status",
+        StatusTodayFilter,
         "declaration",
         "theme",
         "kind",
@@ -218,11 +271,11 @@ class CommitmentAdmin(SimpleHistoryAdmin):
     list_select_related = ["declaration", "paragraph", "deadline"]
     search_fields = ["reference", "title", "quote", "theme"]
     autocomplete_fields = ["declaration", "paragraph"]
-    readonly_fields = ["current_status", "current_status_since"]
+    readonly_fields = ["status_today", "status_since"]
     fieldsets = [
         (None, {"fields": ["declaration", "paragraph", "reference", "title", "kind"]}),
         ("Text", {"fields": ["quote", "theme", "notes"]}),
-        ("Status (kept from the latest assessment)", {"fields": readonly_fields}),
+        ("Status (derived from the assessments)", {"fields": readonly_fields}),
     ]
     inlines = [CommitmentBodyInline, DeadlineInline, EvidenceInline, AssessmentInline]
 
@@ -230,6 +283,7 @@ class CommitmentAdmin(SimpleHistoryAdmin):
         return (
             super()
             .get_queryset(request)
+            .with_status_as_of(timezone.localdate())
             .prefetch_related(
                 Prefetch(
                     "body_links",
@@ -240,6 +294,17 @@ class CommitmentAdmin(SimpleHistoryAdmin):
                 )
             )
         )
+
+    def affected(self, obj):
+        return [obj.pk] if obj.pk else []
+
+    @admin.display(description="status today", ordering="status_on")
+    def status_today(self, obj):
+        return Status(getattr(obj, "status_on", Status.UNASSESSED)).label
+
+    @admin.display(description="since")
+    def status_since(self, obj):
+        return getattr(obj, "status_since", None) or "—"
 
     @admin.display(description="¶", ordering="paragraph__number")
     def paragraph_number(self, obj):
@@ -296,7 +361,7 @@ class DeadlineRevisionInline(ReadOnlyMixin, admin.TabularInline):
 
 
 @admin.register(Deadline)
-class DeadlineAdmin(SimpleHistoryAdmin):
+class DeadlineAdmin(DerivesFromTheCodebook, SimpleHistoryAdmin):
     form = DeadlineForm
     list_display = ["commitment", "wording", "kind", "window_display", "precision"]
     list_filter = ["kind", "precision"]
@@ -308,6 +373,9 @@ class DeadlineAdmin(SimpleHistoryAdmin):
     def get_fields(self, request, obj=None):
         fields = ["commitment", *DeadlineForm.Meta.fields, "reason"]
         return fields
+
+    def affected(self, obj):
+        return [obj.pk] if obj.pk else []
 
     def save_model(self, request, obj, form, change):
         if change and form.is_revision():

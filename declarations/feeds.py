@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed, SyndicationFeed
 
-from .models import Assessment, Body, Commitment, Evidence
+from .models import Assessment, Body, Commitment, Evidence, Status
 
 FEED_SIZE = 50
 SLUG = re.compile(r"[-a-zA-Z0-9_]+")
@@ -134,7 +134,7 @@ class DeadlineCalendar(Feed):
             f"Due window: {deadline.window_display}",
             deadline.note,
             f"Bodies: {bodies}" if bodies else "",
-            f"Status today: {commitment.get_current_status_display()}",
+            f"Status today: {Status(commitment.status_on).label}",
             f"Quote: “{commitment.quote}”",
         ]
         return "\n".join(line for line in lines if line)

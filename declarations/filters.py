@@ -24,28 +24,16 @@ from .models import (
     Status,
 )
 from .models.scorecards import OVERDUE_PAGE_BANDS, Timeliness
-from .models.versions import cached_figures
-from .tables import query_key
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class PlainSelect(forms.Select):
-    """A select whose options are written directly, not through a template each.
-
-    A filter may offer thousands of declarations: the options of a model choice
-    are written once per ledger version and cached, and the chosen one marked.
-    """
+    """A select whose options are written directly, not through a template each
+    (a few hundred bodies would otherwise take longer than the rest of the page)."""
 
     def render(self, name, value, attrs=None, renderer=None):
-        queryset = getattr(self.choices, "queryset", None)
-        if queryset is None:
-            options = self.options_html()
-        else:
-            options = cached_figures(
-                f"options:{query_key(queryset)}:{self.choices.field.empty_label}",
-                self.options_html,
-            )
+        options = self.options_html()
         if value not in (None, ""):
             chosen = f'value="{escape(value)}">'
             options = options.replace(chosen, f'value="{escape(value)}" selected>', 1)
@@ -64,8 +52,36 @@ def _no_such(what: str) -> dict:
 
 
 def _themes():
-    themes = cached_figures("themes", lambda: list(Commitment.objects.themes()))
-    return [(theme, theme) for theme in themes]
+    return [(theme, theme) for theme in Commitment.objects.themes()]
+
+
+class DeclarationSearchField(forms.CharField):
+    """A declaration by its slug, or by words of its title or place.
+
+    A text box instead of a list of every declaration: an organisation's record
+    runs to thousands, and the box works without JavaScript. Cleans to the
+    matching declarations (a queryset), or None when empty.
+    """
+
+    def clean(self, value):
+        text = super().clean(value).strip()
+        if not text:
+            return None
+        found = Declaration.objects.named(text)
+        if not found.exists():
+            raise forms.ValidationError(
+                f"No declaration has the slug “{text}” or those words in its title "
+                "or place.",
+                code="invalid_choice",
+            )
+        return found
+
+
+class DeclarationSearchFilter(django_filters.Filter):
+    field_class = DeclarationSearchField
+
+    def filter(self, qs, value):
+        return qs if value is None else qs.filter(declaration__in=value)
 
 
 def body_filter():
@@ -119,12 +135,10 @@ class CommitmentFilter(AsOfFilterSet):
         method="filter_text",
         help_text="Words in the reference, title or quote.",
     )
-    declaration = django_filters.ModelChoiceFilter(
-        queryset=Declaration.objects.only("slug", "title", "place", "date"),
-        to_field_name="slug",
-        widget=PlainSelect,
-        empty_label="Any declaration",
-        error_messages=_no_such("declaration"),
+    declaration = DeclarationSearchFilter(
+        label="Declaration",
+        max_length=200,
+        help_text="Its slug (astana-2005) or words of its title or place.",
     )
     body = body_filter()
     role = role_filter(help_text="With a body: its role. Alone: any body in that role.")

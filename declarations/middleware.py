@@ -11,8 +11,6 @@ from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template import loader
 
-from .models.versions import ledger_write, token_read_once
-
 logger = logging.getLogger(__name__)
 
 # psycopg and sqlite3 raise these when the server is down, restarting, or drops the
@@ -132,46 +130,3 @@ def client_ip_address(request) -> str | None:
         if hops:
             return hops[-1]
     return request.META.get("REMOTE_ADDR")
-
-
-def ledger_token_once_per_request(get_response):
-    """Read the ledger's version token once per request, however many cached
-    figures the page uses (declarations.models.versions)."""
-
-    def middleware(request):
-        with token_read_once():
-            return get_response(request)
-
-    return middleware
-
-
-class WritesQueueOnTheLedgerMiddleware:
-    """Runs the view of every unsafe request (a POST) in one transaction that takes
-    the ledger's write lock first (``LedgerVersion.lock``): analysts' forms and
-    editors' admin pages then queue for the database in one order and cannot
-    deadlock, and a view that fails has written nothing.
-
-    Last in ``MIDDLEWARE``: it calls the view itself, once every other middleware's
-    ``process_view`` (the CSRF check among them) has passed.
-    """
-
-    SAFE_METHODS = ("GET", "HEAD", "OPTIONS", "TRACE")
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        return self.get_response(request)
-
-    def process_view(self, request, view_func, view_args, view_kwargs):
-        if request.method in self.SAFE_METHODS:
-            return None
-        try:
-            with ledger_write():
-                return view_func(request, *view_args, **view_kwargs)
-        except DATABASE_UNAVAILABLE as error:
-            # A view called here skips the process_exception hooks: answer it here.
-            response = answer_database_unavailable(request, error)
-            if response is None:
-                raise
-            return response

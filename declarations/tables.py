@@ -5,7 +5,6 @@ columns (``value_*`` gives the plain text)."""
 import datetime
 
 import django_tables2 as tables
-from django.core.exceptions import EmptyResultSet
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django_tables2.data import TableQuerysetData
@@ -20,7 +19,6 @@ from .models import (
     Status,
 )
 from .models.scorecards import Scorecard
-from .models.versions import LedgerVersion, cached_figures
 
 TEMPLATE = "django_tables2/tracker_table.html"
 HEADER = {"th": {"scope": "col"}}
@@ -48,74 +46,32 @@ def _deadline(record):
     return getattr(record, "deadline", None)
 
 
-def query_key(queryset) -> str:
-    """A cache key naming exactly what a queryset asks the database."""
-    try:
-        sql, params = queryset.query.get_compiler(using=queryset.db).as_sql()
-    except EmptyResultSet:
-        return f"{queryset.db}:nothing"
-    return f"{queryset.db}:{sql}:{params!r}"
-
-
 class KeyedPageData(TableQuerysetData):
     """Table data that reads a page in two steps: its keys, then its rows.
 
-    The keys of a page (and the count of the list) come from a narrow query that
-    the database answers from indexes, cached until the ledger changes; only the
-    page's own rows then carry the costly annotations. A deep page or a filter on
-    the status of 100,000 commitments costs what a short list does.
+    The keys of a page come from a narrow query that the database answers from
+    indexes; only the page's own rows then carry the costly annotations. A deep
+    page or a filter on the status of 100,000 commitments costs what a short
+    list does.
     """
-
-    def __len__(self):
-        if getattr(self, "_length", None) is None:
-            self._length = cached_figures(
-                f"count:{query_key(self.data)}", self.data.count
-            )
-        return self._length
 
     def __getitem__(self, key):
         if not isinstance(key, slice):
             return super().__getitem__(key)
         if key.start == key.stop:
             return []
-        keys_query = self.data.values_list("pk", flat=True)[key]
-        keys = cached_figures(f"keys:{query_key(keys_query)}", lambda: list(keys_query))
+        keys = list(self.data.values_list("pk", flat=True)[key])
         rows = {row.pk: row for row in self.data.order_by().filter(pk__in=keys)}
         return [rows[pk] for pk in keys if pk in rows]
 
 
 class AsOfTable(tables.Table):
-    """A table whose links carry the page's as-of date.
+    """A table whose links carry the page's as-of date."""
 
-    Its rows are cached as HTML (``row_cache_key`` in the template): a row shows
-    one record on one date, so it can only change when the ledger does.
-    """
-
-    def __init__(
-        self,
-        *args,
-        as_of: datetime.date | None = None,
-        as_of_param="",
-        row_scope="",
-        **kw,
-    ):
+    def __init__(self, *args, as_of: datetime.date | None = None, as_of_param="", **kw):
         super().__init__(*args, **kw)
         self.as_of = as_of
         self.as_of_param = as_of_param
-        self.row_scope = row_scope  # what else a row depends on, e.g. the body
-
-    @property
-    def row_cache_key(self) -> str:
-        return ":".join(
-            (
-                type(self).__name__,
-                LedgerVersion.current(),
-                str(self.as_of),
-                self.as_of_param,
-                self.row_scope,
-                ",".join(column.name for column in self.columns),
-            )
-        )
 
     def url_for(self, record) -> str:
         url = record.get_absolute_url()
@@ -363,10 +319,16 @@ class BodyTable(AsOfTable):
 
     def __init__(self, *args, scorecards=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.scorecards = scorecards or {}
+        # scorecards(body ids) -> {(body id, role): Scorecard}, asked once for
+        # the rows the table shows (one page, or every row of a download).
+        self.scorecards = scorecards or (lambda ids: {})
+        self._cards = None
 
     def card(self, record):
-        return self.scorecards.get((record.pk, Role.RESPONSIBLE), Scorecard())
+        if self._cards is None:
+            rows = self.page.object_list if self.page else self.rows
+            self._cards = self.scorecards([row.record.pk for row in rows])
+        return self._cards.get((record.pk, Role.RESPONSIBLE), Scorecard())
 
     def render_name(self, record):
         if record.short_name and record.short_name != record.name:

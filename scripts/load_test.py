@@ -562,7 +562,13 @@ def verify(run: Run) -> tuple[list[str], dict]:
     """Problems found in the database, and the write counts for the report."""
     from django.db import connections
 
-    from declarations.models import Assessment, Commitment, Evidence, Status
+    from declarations.models import (
+        Assessment,
+        Commitment,
+        CommitmentState,
+        Evidence,
+        Status,
+    )
 
     connections.close_all()  # PostgreSQL may have restarted under an old connection
     problems: list[str] = []
@@ -614,6 +620,8 @@ def verify(run: Run) -> tuple[list[str], dict]:
         if unknown:
             problems.append(f"{len(unknown)} {kind} rows that no client sent")
 
+    states = dict(CommitmentState.objects.values_list("commitment_id", "status"))
+    since_of = dict(CommitmentState.objects.values_list("commitment_id", "since"))
     for commitment in Commitment.objects.all():
         history = list(
             Assessment.objects.filter(commitment=commitment)
@@ -633,7 +641,7 @@ def verify(run: Run) -> tuple[list[str], dict]:
                     break
                 since = as_of
             expected = (status, since)
-        actual = (commitment.current_status, commitment.current_status_since)
+        actual = (states.get(commitment.pk), since_of.get(commitment.pk))
         if actual != expected:
             problems.append(
                 f"{commitment.reference}: current status {actual}, its assessments "

@@ -18,7 +18,7 @@ def superuser(db):
 @pytest.fixture
 def codebook(db):
     """The shipped Astana codebook, for the tests that check the shipped data."""
-    call_command("loaddata", "astana_2005", verbosity=0)
+    call_command("loaddata", "astana_2005", verbosity=0)  # and derives
 
 
 @pytest.fixture(autouse=True)

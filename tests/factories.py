@@ -1,4 +1,8 @@
-"""factory_boy factories: focused data for each test, never the whole codebook."""
+"""factory_boy factories: focused data for each test, never the whole codebook.
+
+Rows the factories create go through the one writer of derived data afterwards
+(``services.status_derive``), as every write path of the app does.
+"""
 
 import datetime
 
@@ -13,6 +17,7 @@ from declarations.models import (
     BodyKind,
     Commitment,
     CommitmentBody,
+    CommitmentState,
     Confidence,
     Deadline,
     DeadlineKind,
@@ -99,15 +104,26 @@ class CommitmentFactory(factory.django.DjangoModelFactory):
         "tests.factories.DeadlineFactory", factory_related_name="commitment"
     )
 
+    @factory.post_generation
+    def derive(obj, create, extracted, **kwargs):
+        if create:
+            services.status_derive(commitment_ids=[obj.pk])
+
 
 class DeadlineFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Deadline
+        skip_postgeneration_save = True
         django_get_or_create = ["commitment"]
 
     commitment = factory.SubFactory(CommitmentFactory, deadline=None)
     kind = DeadlineKind.NONE
     wording = ""
+
+    @factory.post_generation
+    def derive(obj, create, extracted, **kwargs):
+        if create:
+            services.status_derive(commitment_ids=[obj.pk])
 
 
 def with_window(commitment, earliest, latest, precision=Precision.DAY, **fields):
@@ -123,21 +139,29 @@ def with_window(commitment, earliest, latest, precision=Precision.DAY, **fields)
             **fields,
         },
     )
+    services.status_derive(commitment_ids=[commitment.pk])
     return commitment
 
 
 class CommitmentBodyFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = CommitmentBody
+        skip_postgeneration_save = True
 
     commitment = factory.SubFactory(CommitmentFactory)
     body = factory.SubFactory(BodyFactory)
     role = Role.RESPONSIBLE
 
+    @factory.post_generation
+    def derive(obj, create, extracted, **kwargs):
+        if create:
+            services.status_derive(commitment_ids=[obj.commitment_id])
+
 
 class EvidenceFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Evidence
+        skip_postgeneration_save = True
 
     commitment = factory.SubFactory(CommitmentFactory)
     event_date = datetime.date(2006, 6, 15)
@@ -147,6 +171,11 @@ class EvidenceFactory(factory.django.DjangoModelFactory):
     source_url = "https://example.org/report"
     direction = Direction.TOWARD
     logged_at = factory.LazyFunction(timezone.now)
+
+    @factory.post_generation
+    def derive(obj, create, extracted, **kwargs):
+        if create:
+            services.status_derive(commitment_ids=[obj.commitment_id])
 
 
 class AssessmentFactory(factory.django.DjangoModelFactory):
@@ -166,4 +195,9 @@ class AssessmentFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def refresh(obj, create, extracted, **kwargs):
         if create:
-            services.commitment_refresh_status(obj.commitment)
+            services.status_derive(commitment_ids=[obj.commitment_id])
+
+
+def state_of(commitment) -> CommitmentState:
+    """The commitment's derived state, as the one writer last left it."""
+    return CommitmentState.objects.get(pk=commitment.pk)

@@ -17,6 +17,7 @@ from tests.factories import (
     CommitmentFactory,
     EvidenceFactory,
     UserFactory,
+    state_of,
 )
 
 pytestmark = pytest.mark.django_db
@@ -127,7 +128,7 @@ def test_record_assessment_permissions(client, commitment, role):
     assert written == (role in ("analyst", "editor"))
     commitment.refresh_from_db()
     expected = Status.IN_PROGRESS if written else Status.UNASSESSED
-    assert commitment.current_status == expected
+    assert state_of(commitment).status == expected
 
 
 @pytest.mark.parametrize(
@@ -297,8 +298,7 @@ def test_stale_assessment_form_is_refused_with_what_changed(client, commitment):
     assert "Someone assessed this commitment while you were editing" in content
     assert "editor recorded" in content and "Implemented" in content
     assert Assessment.objects.count() == 1
-    commitment.refresh_from_db()
-    assert commitment.current_status == Status.IMPLEMENTED
+    assert state_of(commitment).status == Status.IMPLEMENTED
     # The refreshed form carries the new latest id: submitting again goes through.
     resubmit = {**page_seen_by_me, "seen_latest": Assessment.objects.get().pk}
     assert client.post(url, resubmit).status_code == 302
@@ -322,8 +322,7 @@ def test_a_correction_says_what_it_corrects_and_shows_in_the_changelog(
     )
     assert response.status_code == 302
     correction = Assessment.objects.get(corrects=wrong)
-    commitment.refresh_from_db()
-    assert commitment.current_status == Status.STALLED
+    assert state_of(commitment).status == Status.STALLED
     log = client.get(reverse("declarations:changes")).content.decode()
     assert "Correction" in log and "misdated the agreement" in log
     assert correction.recorded_by.username in log
@@ -336,8 +335,7 @@ def test_per_member_state_assessment(client, commitment):
     response = client.post(url, assessment_post(commitment, member_state=state.pk))
     assert response.status_code == 302
     assert Assessment.objects.get().member_state == state
-    commitment.refresh_from_db()
-    assert commitment.current_status == Status.UNASSESSED
+    assert state_of(commitment).status == Status.UNASSESSED
 
 
 def test_retraction_by_its_analyst_keeps_the_record(client, commitment):

@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.sessions.models import Session
 from django.core.management import CommandError, call_command
 
-from declarations import benchmarking, synthetic
+from devtools import benchmarking, synthetic
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from django.db.models.signals import post_save
 
 from declarations import services
 from declarations.models import Assessment, Commitment, Evidence, Status
-from tests.factories import CommitmentFactory, UserFactory
+from tests.factories import CommitmentFactory, UserFactory, state_of
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -74,7 +74,7 @@ def test_current_status_equals_latest_assessment_under_concurrent_writes():
     assert Assessment.objects.filter(commitment=commitment).count() == 8
     commitment.refresh_from_db()
     latest = latest_effective(commitment)
-    assert (commitment.current_status, commitment.current_status_since) == (
+    assert (state_of(commitment).status, state_of(commitment).since) == (
         latest.status,
         latest.as_of,
     )
@@ -99,7 +99,7 @@ def test_two_analysts_on_the_same_page_one_wins_one_is_told():
     assert len(results) == 1
     assert len(errors) == 1 and isinstance(errors[0], services.StaleAssessment)
     assert errors[0].latest == results[0]
-    assert Commitment.objects.get().current_status == results[0].status
+    assert state_of(Commitment.objects.get()).status == results[0].status
 
 
 def test_evidence_and_an_assessment_interleaved_at_the_worst_moment_both_land():
@@ -147,5 +147,4 @@ def test_evidence_and_an_assessment_interleaved_at_the_worst_moment_both_land():
     assert errors == []
     assert len(results) == 2
     assert Evidence.objects.filter(commitment=commitment).count() == 1
-    commitment.refresh_from_db()
-    assert commitment.current_status == Status.IN_PROGRESS
+    assert state_of(commitment).status == Status.IN_PROGRESS

@@ -10,6 +10,7 @@ from declarations.models import (
     BodyKind,
     Commitment,
     CommitmentBody,
+    CommitmentState,
     Deadline,
     DeadlineKind,
     Evidence,
@@ -27,6 +28,7 @@ from tests.factories import (
     CommitmentFactory,
     EvidenceFactory,
     ParagraphFactory,
+    state_of,
     with_window,
 )
 
@@ -150,13 +152,11 @@ def test_constraints_reject_bad_rows_in_the_database():
         lambda: Commitment.objects.filter(pk=commitment.pk).update(reference="a b/c")
     )
     integrity_error(
-        lambda: Commitment.objects.filter(pk=commitment.pk).update(
-            current_status="done"
-        )
+        lambda: CommitmentState.objects.filter(pk=commitment.pk).update(status="done")
     )
     integrity_error(
-        lambda: Commitment.objects.filter(pk=commitment.pk).update(
-            current_status=Status.IMPLEMENTED
+        lambda: CommitmentState.objects.filter(pk=commitment.pk).update(
+            status=Status.IMPLEMENTED
         )
     )
     integrity_error(lambda: CommitmentFactory(reference=commitment.reference))
@@ -258,9 +258,8 @@ def test_status_on_a_date_is_the_latest_assessment_on_or_before_it():
     assert status_on(commitment, D(2006, 6, 15)) == Status.IN_PROGRESS
     assert status_on(commitment, D(2006, 12, 31)) == Status.IN_PROGRESS
     assert status_on(commitment, D(2007, 1, 1)) == Status.IMPLEMENTED
-    commitment.refresh_from_db()
-    assert commitment.current_status == Status.IMPLEMENTED
-    assert commitment.current_status_since == D(2007, 1, 1)
+    assert state_of(commitment).status == Status.IMPLEMENTED
+    assert state_of(commitment).since == D(2007, 1, 1)
 
 
 def test_status_ignores_member_state_assessments_and_corrected_ones():
@@ -284,8 +283,7 @@ def test_status_ignores_member_state_assessments_and_corrected_ones():
     )
     assert status_on(commitment, D(2012, 1, 1)) == Status.STALLED
     assert status_on(commitment, D(2007, 12, 31)) == Status.UNASSESSED
-    commitment.refresh_from_db()
-    assert commitment.current_status == Status.STALLED
+    assert state_of(commitment).status == Status.STALLED
 
 
 def test_same_day_assessments_are_ordered_by_when_they_were_recorded():
@@ -308,8 +306,7 @@ def test_status_since_is_the_first_day_of_the_run():
     AssessmentFactory(commitment=commitment, status=Status.STALLED, as_of=D(2025, 9, 1))
     row = Commitment.objects.with_status_as_of(D(2026, 1, 1)).get(pk=commitment.pk)
     assert (row.status_on, row.status_since) == (Status.STALLED, D(2015, 7, 10))
-    commitment.refresh_from_db()
-    assert commitment.current_status_since == D(2015, 7, 10)
+    assert state_of(commitment).since == D(2015, 7, 10)
     assert [
         (p.status, p.starts_on, p.ends_on) for p in commitment.status_periods.all()
     ] == [(Status.STALLED, D(2015, 7, 10), None)]
@@ -335,7 +332,7 @@ def test_status_periods_agree_with_the_assessments_on_every_date():
         assert status_on(commitment, day) == expected, day
         day += datetime.timedelta(days=11)
     commitment.refresh_from_db()
-    assert commitment.first_implemented_on == D(2007, 1, 1)
+    assert state_of(commitment).first_implemented_on == D(2007, 1, 1)
 
 
 def band(commitment, day):
@@ -398,8 +395,8 @@ def test_saving_a_stale_copy_does_not_put_an_old_status_back():
     stale_copy.save()
     commitment.refresh_from_db()
     assert commitment.title == "New title"
-    assert commitment.current_status == Status.IMPLEMENTED
-    assert commitment.current_status_since == D(2007, 1, 1)
+    assert state_of(commitment).status == Status.IMPLEMENTED
+    assert state_of(commitment).since == D(2007, 1, 1)
 
 
 def test_periods_from_merges_runs_and_lets_the_last_recorded_of_a_day_hold():

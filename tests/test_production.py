@@ -357,16 +357,16 @@ def test_a_write_during_an_outage_gets_503_and_writes_nothing(evidence_post):
 def test_a_database_error_in_a_writing_view_gives_503_and_writes_nothing(
     evidence_post, caplog
 ):
-    from declarations.models import LedgerVersion
+    from declarations.services import records
 
     client, url, data = evidence_post
-    original_bump = LedgerVersion.bump
+    original = records.status_derive
 
-    def dropped(cls):  # the evidence row is written, then the connection drops
-        original_bump()
+    def dropped(**kwargs):  # the evidence row is written, then the connection drops
+        original(**kwargs)
         raise OperationalError("server closed the connection unexpectedly")
 
-    with mock.patch.object(LedgerVersion, "bump", classmethod(dropped)):
+    with mock.patch.object(records, "status_derive", dropped):
         response = client.post(url, data)
     assert_clean_503(response)
     assert not Evidence.objects.exists()

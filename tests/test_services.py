@@ -22,6 +22,7 @@ from tests.factories import (
     EvidenceFactory,
     MemberStateFactory,
     UserFactory,
+    state_of,
     with_window,
 )
 
@@ -126,22 +127,19 @@ def test_assessment_record_updates_the_current_status():
     commitment = CommitmentFactory()
     evidence = EvidenceFactory(commitment=commitment)
     assessment = record(commitment, evidence=[evidence])
-    commitment.refresh_from_db()
-    assert commitment.current_status == Status.IN_PROGRESS
-    assert commitment.current_status_since == D(2006, 6, 15)
+    assert state_of(commitment).status == Status.IN_PROGRESS
+    assert state_of(commitment).since == D(2006, 6, 15)
     assert list(assessment.evidence.all()) == [evidence]
     # A back-dated assessment does not displace the later one.
     record(commitment, status=Status.NOT_STARTED, as_of=D(2005, 9, 1))
-    commitment.refresh_from_db()
-    assert commitment.current_status == Status.IN_PROGRESS
+    assert state_of(commitment).status == Status.IN_PROGRESS
 
 
 def test_a_correction_replaces_what_it_corrects():
     commitment = CommitmentFactory()
     wrong = record(commitment, status=Status.IMPLEMENTED, as_of=D(2010, 1, 1))
     record(commitment, status=Status.STALLED, as_of=D(2008, 1, 1), corrects=wrong)
-    commitment.refresh_from_db()
-    assert commitment.current_status == Status.STALLED
+    assert state_of(commitment).status == Status.STALLED
     assert Assessment.objects.filter(pk=wrong.pk).exists()
 
 
@@ -164,8 +162,7 @@ def test_assessment_record_rejects_bad_input_and_writes_nothing(
     assert field in error.value.message_dict
     assert message in " ".join(error.value.message_dict[field])
     assert not Assessment.objects.exists()
-    commitment.refresh_from_db()
-    assert commitment.current_status == Status.UNASSESSED
+    assert state_of(commitment).status == Status.UNASSESSED
 
 
 def test_cited_evidence_must_belong_to_the_commitment_and_stand():
@@ -188,8 +185,7 @@ def test_member_state_must_be_bound_by_the_commitment():
         record(commitment, member_state=MemberStateFactory())
     assessment = record(commitment, member_state=bound)
     assert assessment.member_state == bound
-    commitment.refresh_from_db()
-    assert commitment.current_status == Status.UNASSESSED  # per-state only
+    assert state_of(commitment).status == Status.UNASSESSED  # per-state only
 
 
 def test_stale_form_is_refused_with_what_changed():

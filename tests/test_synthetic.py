@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
-from declarations import services, synthetic
+from declarations import services
 from declarations.importer import split_paragraphs
 from declarations.models import (
     Assessment,
@@ -20,6 +20,7 @@ from declarations.models import (
     BodyKind,
     Commitment,
     CommitmentBody,
+    CommitmentState,
     Deadline,
     DeadlineKind,
     DeadlineRevision,
@@ -28,10 +29,11 @@ from declarations.models import (
     Paragraph,
     Precision,
     Status,
-    StatusPeriod,
 )
 from declarations.models.commitments import REFERENCE_PATTERN
 from declarations.models.deadlines import window_matches_precision
+from devtools import synthetic
+from tests.checks import assert_figures_agree, derived_snapshot
 from tests.factories import CommitmentFactory
 
 pytestmark = pytest.mark.django_db
@@ -100,7 +102,7 @@ def test_the_variety_the_ledger_needs(generated):
     )
     assert min(counts) >= 1 and max(counts) <= 4
     assert len(set(CommitmentBody.objects.values_list("role", flat=True))) == 3
-    assert len(set(Commitment.objects.values_list("current_status", flat=True))) > 3
+    assert len(set(CommitmentState.objects.values_list("status", flat=True))) > 3
 
 
 def test_every_object_passes_full_clean(generated):
@@ -152,31 +154,17 @@ def test_deadline_windows_match_their_precision(generated):
         )
 
 
-def derived_state():
-    return (
-        list(
-            Commitment.objects.order_by("pk").values_list(
-                "pk", "current_status", "current_status_since", "first_implemented_on"
-            )
-        ),
-        list(
-            StatusPeriod.objects.order_by("commitment", "starts_on").values_list(
-                "commitment", "status", "starts_on", "ends_on"
-            )
-        ),
-    )
-
-
-def test_derived_status_is_what_the_services_would_derive(generated):
-    generated_state = derived_state()
-    statuses = {status for _, status, _, _ in generated_state[0]}
+def test_derived_data_is_what_the_services_derive(generated):
+    generated_state = derived_snapshot()
+    statuses = {row[1] for row in generated_state[0]}
     assert Status.UNASSESSED in statuses and len(statuses) > 3
     assert generated_state[1]
-    for commitment in Commitment.objects.all():
-        services.commitment_refresh_status(commitment)
-    assert derived_state() == generated_state
-    services.status_rebuild()
-    assert derived_state() == generated_state
+    for commitment_id in Commitment.objects.values_list("pk", flat=True):
+        services.status_derive(commitment_ids=[commitment_id])
+    assert derived_snapshot() == generated_state
+    services.status_derive()
+    assert derived_snapshot() == generated_state
+    assert_figures_agree()
 
 
 def test_member_state_assessments_only_for_bound_member_states(generated):

@@ -60,6 +60,9 @@ INSTALLED_APPS = [
     "axes",
     "declarations",
 ]
+# Synthetic data and the benchmark: developer tooling, not part of a production site.
+if DEBUG or env_bool("TRACKER_DEVTOOLS"):
+    INSTALLED_APPS.append("devtools")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -67,7 +70,6 @@ MIDDLEWARE = [
     # Outside everything that may query the database, so that it sees their errors.
     "declarations.middleware.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "declarations.middleware.ledger_token_once_per_request",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -76,8 +78,6 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
-    # Last: it calls the view, in a transaction that queues writers (middleware.py).
-    "declarations.middleware.WritesQueueOnTheLedgerMiddleware",
 ]
 
 ROOT_URLCONF = "tracker.urls"
@@ -173,14 +173,40 @@ if WHITENOISE_USE_FINDERS:
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
-# Costly figures (counts by status on a date) are cached per process under the
-# ledger's version token, which every write changes (declarations.models.versions).
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "OPTIONS": {"MAX_ENTRIES": 2000},
-    }
-}
+
+def cache_from_url(url: str) -> dict:
+    """The CACHES entry for ``CACHE_URL``: unset or ``locmem://`` is this process's
+    memory, ``redis://host:port/db`` Redis (Django's own RedisCache), ``dummy://``
+    no cache at all."""
+    scheme = url.split("://", 1)[0].lower() if url else "locmem"
+    if scheme in ("redis", "rediss", "unix"):
+        return {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "tracker"),
+            # A cache that cannot be reached is a miss, not an error page.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    if scheme == "dummy":
+        return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+    if scheme == "locmem":
+        return {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        }
+    raise ImproperlyConfigured(
+        f"CACHE_URL {url!r}: use redis://host:port/db, locmem:// or dummy://."
+    )
+
+
+# One cache layer: whole anonymous pages (declarations.page_cache), invalidated
+# after every write's commit through a generation key kept in the same cache.
+CACHE_URL = os.environ.get("CACHE_URL", "")
+CACHES = {"default": cache_from_url(CACHE_URL)}
+TRACKER_PAGE_CACHE = "default"
+# How long a page may be kept. Every write through the app forgets the pages at
+# once; this bounds how long a write made outside it (SQL by hand) can go unseen.
+TRACKER_PAGE_CACHE_SECONDS = int(os.environ.get("TRACKER_PAGE_CACHE_SECONDS", "600"))
 
 EMAIL_BACKEND = os.environ.get(
     "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"

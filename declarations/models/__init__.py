@@ -15,8 +15,8 @@ from .commitments import Commitment, CommitmentBody
 from .deadlines import Deadline, DeadlineRevision
 from .declarations import Declaration, Paragraph
 from .records import Assessment, Evidence
-from .status import StatusPeriod
-from .versions import LedgerVersion, ledger_write
+from .status import CommitmentState, StatusPeriod
+from .tallies import FigureTally, Scope
 
 __all__ = [
     "Assessment",
@@ -25,6 +25,7 @@ __all__ = [
     "Commitment",
     "CommitmentBody",
     "CommitmentKind",
+    "CommitmentState",
     "Confidence",
     "DatePrecision",
     "Deadline",
@@ -33,12 +34,12 @@ __all__ = [
     "Declaration",
     "Direction",
     "Evidence",
-    "LedgerVersion",
+    "FigureTally",
     "OverdueBand",
     "Paragraph",
     "Precision",
     "Role",
+    "Scope",
     "Status",
     "StatusPeriod",
-    "ledger_write",
 ]

@@ -1,5 +1,7 @@
 """Bodies: the actors that own, support, or are addressed by commitments."""
 
+from collections import defaultdict
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -37,6 +39,38 @@ class BodyQuerySet(models.QuerySet):
                 output_field=models.IntegerField(),
             )
         ).order_by("kind_rank", "name")
+
+    def ancestry(self) -> dict[int, list[int]]:
+        """Each body's id mapped to the ids of the bodies above it, nearest first
+        (one query over the bodies' parents)."""
+        parents = dict(self.values_list("pk", "parent_id"))
+        chains = {}
+        for body_id in parents:
+            chain, seen, node = [], {body_id}, parents[body_id]
+            while node is not None and node not in seen:
+                chain.append(node)
+                seen.add(node)
+                node = parents.get(node)
+            chains[body_id] = chain
+        return chains
+
+    def subtrees(self, body_ids) -> dict[int, list[int]]:
+        """Each given body's id mapped to its own and every body's under it."""
+        below = defaultdict(list)
+        for body_id, chain in self.ancestry().items():
+            for top in (body_id, *chain):
+                below[top].append(body_id)
+        return {body_id: sorted(below[body_id] or [body_id]) for body_id in body_ids}
+
+    def responsible_for_any(self):
+        """Bodies responsible for at least one commitment."""
+        from .choices import Role
+        from .commitments import CommitmentBody
+
+        links = CommitmentBody.objects.filter(
+            body=models.OuterRef("pk"), role=Role.RESPONSIBLE
+        )
+        return self.filter(models.Exists(links))
 
     def member_states(self):
         """Bodies that are member states of the organisation."""

@@ -8,9 +8,11 @@ from django.core.exceptions import ValidationError
 from django.db import connections, models
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from .choices import CommitmentKind, OverdueBand, Role, Status
+from .indexes import PostgreSQLGinIndex, PostgreSQLIndex
 from .records import Evidence
 from .scorecards import (
     OVERDUE_PAGE_BANDS,
@@ -19,14 +21,13 @@ from .scorecards import (
     ranked,
     scorecard_aggregates,
 )
-from .versions import cached_figures
 
 REFERENCE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
 SEARCH_CONFIG = "english"
 
 
 def search_vector() -> SearchVector:
-    """What free-text search reads on PostgreSQL; migration 0004 indexes exactly it."""
+    """What free-text search reads on PostgreSQL; ``commitment_search`` indexes it."""
     return SearchVector("reference", "title", "quote", config=SEARCH_CONFIG)
 
 
@@ -38,25 +39,10 @@ WIDE_RELATED_FIELDS = (
     "declaration__header_fields",
     "paragraph__text",
 )
-DERIVED_FIELDS = ("current_status", "current_status_since", "first_implemented_on")
 
 
 def due_soon_days() -> int:
     return settings.TRACKER_DUE_SOON_DAYS
-
-
-def latest_status_change() -> datetime.date | None:
-    """The last day on which any commitment's current status began.
-
-    Cached until the ledger changes; statuses never begin in the future (as-of
-    dates cannot be), so on any later date every status is the current one.
-    """
-    return cached_figures(
-        "latest-status-change",
-        lambda: Commitment.objects.aggregate(day=models.Max("current_status_since"))[
-            "day"
-        ],
-    )
 
 
 def _body_links() -> models.Prefetch:
@@ -81,16 +67,17 @@ class CommitmentQuerySet(models.QuerySet):
 
         That is the status of the latest effective overall assessment whose
         ``as of`` is on or before the date ('unassessed' where there is none), and
-        the first day of the run of that status. Read from the commitment's status
-        periods: one join, whatever the date.
+        the first day of the run of that status. From today on it is the current
+        status (as-of dates are never in the future); before, it is read from the
+        commitment's status periods: one join either way, and no query is run
+        while the queryset is built.
         """
-        latest = latest_status_change()
-        if latest is None or as_of >= latest:
-            # No commitment's status has changed since the date, so the status on
-            # it is the current one: no join at all (every page about today).
+        if as_of >= timezone.localdate():
             return self.annotate(
-                status_on=models.F("current_status"),
-                status_since=models.F("current_status_since"),
+                status_on=Coalesce(
+                    models.F("derived__status"), models.Value(Status.UNASSESSED)
+                ),
+                status_since=models.F("derived__since"),
             )
         holds = models.Q(status_periods__starts_on__lte=as_of) & (
             models.Q(status_periods__ends_on__gt=as_of)
@@ -124,19 +111,19 @@ class CommitmentQuerySet(models.QuerySet):
                     then=models.Value(OverdueBand.CLOSED),
                 ),
                 models.When(
-                    deadline__latest__isnull=True,
+                    derived__latest__isnull=True,
                     then=models.Value(OverdueBand.NO_WINDOW),
                 ),
                 models.When(
-                    deadline__latest__lt=as_of,
+                    derived__latest__lt=as_of,
                     then=models.Value(OverdueBand.DEFINITELY),
                 ),
                 models.When(
-                    deadline__earliest__lt=as_of,
+                    derived__earliest__lt=as_of,
                     then=models.Value(OverdueBand.POSSIBLY),
                 ),
                 models.When(
-                    deadline__earliest__lte=soon,
+                    derived__earliest__lte=soon,
                     then=models.Value(OverdueBand.DUE_SOON),
                 ),
                 default=models.Value(OverdueBand.NOT_DUE),
@@ -197,14 +184,14 @@ class CommitmentQuerySet(models.QuerySet):
         """Commitments whose due window overlaps start..end (either end may be open)."""
         qs = self.with_dated_window()
         if start:
-            qs = qs.filter(deadline__latest__gte=start)
+            qs = qs.filter(derived__latest__gte=start)
         if end:
-            qs = qs.filter(deadline__earliest__lte=end)
+            qs = qs.filter(derived__earliest__lte=end)
         return qs
 
     def with_dated_window(self):
         """Commitments whose deadline has a due window."""
-        return self.filter(deadline__earliest__isnull=False)
+        return self.filter(derived__earliest__isnull=False)
 
     def themes(self):
         """The distinct themes, alphabetically."""
@@ -212,6 +199,8 @@ class CommitmentQuerySet(models.QuerySet):
 
     def with_last_evidence(self, as_of: datetime.date):
         """Annotate ``last_evidence_on``: latest standing evidence up to the date."""
+        if as_of >= timezone.localdate():
+            return self.annotate(last_evidence_on=models.F("derived__last_evidence_on"))
         latest = (
             Evidence.objects.standing()
             .filter(commitment=models.OuterRef("pk"), event_date__lte=as_of)
@@ -220,6 +209,11 @@ class CommitmentQuerySet(models.QuerySet):
         )
         return self.annotate(last_evidence_on=models.Subquery(latest))
 
+    def live(self):
+        """Commitments not yet settled in the figure tallies (see models.tallies):
+        those whose window was still open when their state was last derived."""
+        return self.filter(derived__settled=False)
+
     def with_implementation(self, as_of: datetime.date):
         """Annotate ``implemented_on`` and ``timeliness`` (a ``Timeliness``) on a date.
 
@@ -227,21 +221,23 @@ class CommitmentQuerySet(models.QuerySet):
         'implemented' assessment, if that is on or before the date; on time when it
         is on or before the window's last day.
         """
-        implemented = models.Q(first_implemented_on__lte=as_of)
+        implemented = models.Q(derived__first_implemented_on__lte=as_of)
         return self.annotate(
             implemented_on=models.Case(
-                models.When(implemented, then=models.F("first_implemented_on")),
+                models.When(
+                    implemented, then=models.F("derived__first_implemented_on")
+                ),
                 default=models.Value(None),
                 output_field=models.DateField(),
             ),
             timeliness=models.Case(
                 models.When(~implemented, then=models.Value(None)),
                 models.When(
-                    deadline__latest__isnull=True,
+                    derived__latest__isnull=True,
                     then=models.Value(Timeliness.UNDATED),
                 ),
                 models.When(
-                    first_implemented_on__lte=models.F("deadline__latest"),
+                    derived__first_implemented_on__lte=models.F("derived__latest"),
                     then=models.Value(Timeliness.ON_TIME),
                 ),
                 default=models.Value(Timeliness.LATE),
@@ -270,20 +266,42 @@ class CommitmentQuerySet(models.QuerySet):
         return Scorecard.from_row(row)
 
     def scorecards_by_body(
-        self, as_of: datetime.date, bodies=None
+        self,
+        as_of: datetime.date,
+        body_ids=None,
+        *,
+        roles=None,
+        subtrees: dict[int, list[int]] | None = None,
     ) -> dict[tuple[int, str], Scorecard]:
-        """Scorecards keyed by (body id, role) on the date, in one grouped query.
+        """Scorecards keyed by (body id, role) on the date, counted row by row.
 
-        Only for the given bodies when ``bodies`` is set.
+        For the given bodies (all when None) and roles (all when None), in one
+        grouped query; with ``subtrees`` ({body id: ids of it and the bodies under
+        it}) each body counts its subtree's commitments once, one query a body.
         """
         qs = self.with_overdue_band(as_of).with_implementation(as_of)
-        if bodies is None:
+        aggregates = scorecard_aggregates(as_of)
+        if subtrees is not None:
+            cards = {}
+            for body_id, members in subtrees.items():
+                links = CommitmentBody.objects.filter(body__in=members)
+                if roles is not None:
+                    links = links.filter(role__in=list(roles))
+                for role in roles if roles is not None else Role.values:
+                    row = qs.filter(
+                        pk__in=links.filter(role=role).values("commitment")
+                    ).aggregate(**aggregates)
+                    cards[(body_id, role)] = Scorecard.from_row(row)
+            return cards
+        if body_ids is None:
             qs = qs.filter(body_links__isnull=False)
         else:
-            qs = qs.filter(body_links__body__in=bodies)
+            qs = qs.filter(body_links__body__in=list(body_ids))
+        if roles is not None:
+            qs = qs.filter(body_links__role__in=list(roles))
         rows = (
             qs.values("body_links__body", "body_links__role")
-            .annotate(**scorecard_aggregates(as_of))
+            .annotate(**aggregates)
             .order_by()
         )
         return {
@@ -316,9 +334,7 @@ class CommitmentQuerySet(models.QuerySet):
             self.for_public_list(as_of)
             .in_bands(OVERDUE_PAGE_BANDS, as_of)
             .annotate(band_rank=ranked("overdue_band", OVERDUE_PAGE_BANDS))
-            .order_by(
-                "band_rank", "deadline__latest", "deadline__earliest", "reference"
-            )
+            .order_by("band_rank", "derived__latest", "derived__earliest", "reference")
         )
 
     def for_detail(self, as_of: datetime.date):
@@ -348,17 +364,24 @@ class CommitmentQuerySet(models.QuerySet):
         )
 
     def for_calendar(self):
-        """Commitments with a due window, with deadline and bodies, soonest first."""
+        """Commitments with a due window, with deadline, bodies and today's status,
+        soonest first."""
         return (
             self.with_dated_window()
             .select_related("deadline", "declaration")
             .prefetch_related(_body_links())
-            .order_by("deadline__earliest", "reference")
+            .with_status_as_of(timezone.localdate())
+            .order_by("derived__earliest", "reference")
         )
 
     def in_document_order(self):
+        """By declaration date, declaration, paragraph and reference, as kept on
+        each commitment's derived state (one index, no join to sort)."""
         return self.order_by(
-            "declaration__date", "declaration_id", "paragraph__number", "reference"
+            "derived__declared_on",
+            "derived__declaration_id",
+            "derived__paragraph_number",
+            "derived__reference",
         )
 
     def for_export(self, as_of: datetime.date):
@@ -401,16 +424,7 @@ class Commitment(models.Model):
     bodies = models.ManyToManyField(
         "declarations.Body", through="CommitmentBody", related_name="commitments"
     )
-    # Derived from the effective overall assessments and kept by
-    # services.commitment_refresh_status: the status now and the first day of its
-    # run, and the as-of date of the earliest 'implemented' assessment.
-    current_status = models.CharField(
-        max_length=20, choices=Status.choices, default=Status.UNASSESSED, editable=False
-    )
-    current_status_since = models.DateField(null=True, blank=True, editable=False)
-    first_implemented_on = models.DateField(null=True, blank=True, editable=False)
-
-    history = HistoricalRecords(excluded_fields=list(DERIVED_FIELDS))
+    history = HistoricalRecords()
     objects = CommitmentQuerySet.as_manager()
 
     class Meta:
@@ -427,49 +441,26 @@ class Commitment(models.Model):
                 name="commitment_has_quote_and_title",
             ),
             models.CheckConstraint(
-                condition=models.Q(current_status__in=Status.values),
-                name="commitment_current_status_valid",
-            ),
-            models.CheckConstraint(
                 condition=models.Q(kind__in=CommitmentKind.values),
                 name="commitment_kind_valid",
             ),
-            models.CheckConstraint(
-                condition=(
-                    models.Q(
-                        current_status=Status.UNASSESSED,
-                        current_status_since__isnull=True,
-                    )
-                    | (
-                        ~models.Q(current_status=Status.UNASSESSED)
-                        & models.Q(current_status_since__isnull=False)
-                    )
-                ),
-                name="commitment_current_status_dated",
-            ),
         ]
         indexes = [
-            models.Index(fields=["current_status"], name="commitment_status_idx"),
-            models.Index(fields=["current_status_since"], name="commitment_since_idx"),
             models.Index(
                 fields=["declaration", "paragraph"], name="commitment_decl_para"
+            ),
+            PostgreSQLGinIndex(search_vector(), name="commitment_search"),
+            # For "starts with" on references (LIKE 'AST2005%'), whatever the
+            # collation.
+            PostgreSQLIndex(
+                fields=["reference"],
+                name="commitment_reference_prefix",
+                opclasses=["varchar_pattern_ops"],
             ),
         ]
 
     def __str__(self):
         return f"{self.reference}: {self.title}"
-
-    def save(self, *args, **kwargs):
-        # The current status is derived from the assessments and written only by
-        # services.commitment_refresh_status. An editor saving a copy loaded before
-        # an assessment was recorded must not put the old status back.
-        if not self._state.adding and kwargs.get("update_fields") is None:
-            kwargs["update_fields"] = [
-                f.name
-                for f in self._meta.concrete_fields
-                if not f.primary_key and f.name not in DERIVED_FIELDS
-            ]
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("declarations:commitment-detail", args=[self.reference])

@@ -43,13 +43,18 @@ class DeclarationQuerySet(models.QuerySet):
             models.Q(title__icontains=text) | models.Q(place__icontains=text)
         )
 
-    def for_public_list(self):
-        """Declarations with their paragraph and commitment counts, newest first."""
-        paragraphs = models.Count("paragraphs", distinct=True)
-        commitments = models.Count("commitments", distinct=True)
-        return self.annotate(
-            paragraph_count=paragraphs, commitment_count=commitments
-        ).order_by("-date", "title")
+    def named(self, text: str):
+        """The declaration whose slug is the text, or else those whose title or
+        place contains it (any case)."""
+        text = text.strip()
+        by_slug = self.filter(slug=text)
+        return self.filter(
+            models.Q(slug=text)
+            | (
+                ~models.Exists(by_slug)
+                & (models.Q(title__icontains=text) | models.Q(place__icontains=text))
+            )
+        )
 
 
 class Declaration(models.Model):

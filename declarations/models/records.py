@@ -176,6 +176,11 @@ class AssessmentQuerySet(models.QuerySet):
         """Assessments of the commitment as a whole, not of one member state."""
         return self.filter(member_state__isnull=True)
 
+    def counting(self):
+        """The assessments that set a commitment's overall status: overall ones
+        that no later correction replaced."""
+        return self.overall().effective()
+
     def in_force_order(self):
         """Latest first: by the date it became true, then by when it was recorded."""
         return self.order_by("-as_of", "-recorded_at", "-pk")

@@ -54,6 +54,19 @@ class Scorecard:
             deadline_tested=row["deadline_tested"] or 0,
         )
 
+    def __add__(self, other: "Scorecard") -> "Scorecard":
+        def merged(a: dict, b: dict) -> dict:
+            return {key: a.get(key, 0) + b.get(key, 0) for key in {*a, *b}}
+
+        return Scorecard(
+            total=self.total + other.total,
+            by_status=merged(self.by_status, other.by_status),
+            by_band=merged(self.by_band, other.by_band),
+            on_time=self.on_time + other.on_time,
+            late=self.late + other.late,
+            deadline_tested=self.deadline_tested + other.deadline_tested,
+        )
+
     def count(self, status: str) -> int:
         return self.by_status.get(status, 0)
 
@@ -139,7 +152,7 @@ def ranked(field: str, values) -> models.Case:
 def scorecard_aggregates(as_of: datetime.date) -> dict:
     """Conditional counts over ``status_on``, ``overdue_band`` and ``timeliness``."""
     count = models.Count
-    dated = models.Q(deadline__latest__isnull=False)
+    dated = models.Q(derived__latest__isnull=False)
     return {
         "total": count("pk"),
         **{
@@ -156,8 +169,7 @@ def scorecard_aggregates(as_of: datetime.date) -> dict:
             "pk",
             filter=dated
             & (
-                models.Q(deadline__latest__lt=as_of)
-                | models.Q(timeliness__isnull=False)
+                models.Q(derived__latest__lt=as_of) | models.Q(timeliness__isnull=False)
             ),
         ),
     }

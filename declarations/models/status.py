@@ -1,8 +1,11 @@
-"""Status periods: each commitment's overall status as a run of dated stretches.
+"""Derived data: each commitment's status periods and its derived state.
 
-They are derived from the effective overall assessments (never entered by hand) and
-kept by ``services.commitment_refresh_status``, so that "the status on a date" is
-one join instead of a search through every assessment of every commitment.
+Both are derived from the record (the assessments that count, the deadline, the
+evidence, the codebook) by one service, ``services.status_derive``, and nothing
+else writes them: not an editor's save, not a fixture, not a migration. They live
+in tables of their own, so a codebook edit cannot touch them. "The status on a
+date" is then one join instead of a search through every assessment of every
+commitment.
 """
 
 import datetime
@@ -12,9 +15,11 @@ from django.db import models
 
 from .choices import Status
 
+HistoryRow = tuple[datetime.date, str]
+
 
 def periods_from(
-    assessments: Iterable[tuple[datetime.date, str]],
+    assessments: Iterable[HistoryRow],
 ) -> list[tuple[str, datetime.date, datetime.date | None]]:
     """(status, starts_on, ends_on) from (as_of, status) pairs in recording order.
 
@@ -37,7 +42,7 @@ def periods_from(
     return [tuple(period) for period in periods]
 
 
-def first_implemented(assessments: Iterable[tuple[datetime.date, str]]):
+def first_implemented(assessments: Iterable[HistoryRow]) -> datetime.date | None:
     """The earliest as_of of an 'implemented' assessment, or None."""
     days = [as_of for as_of, status in assessments if status == Status.IMPLEMENTED]
     return min(days, default=None)
@@ -45,7 +50,7 @@ def first_implemented(assessments: Iterable[tuple[datetime.date, str]]):
 
 def grouped_by_commitment(
     rows: Iterable[tuple[int, datetime.date, str]],
-) -> Iterator[tuple[int, list[tuple[datetime.date, str]]]]:
+) -> Iterator[tuple[int, list[HistoryRow]]]:
     """Group (commitment id, as_of, status) rows, sorted by commitment, into lists."""
     current, batch = None, []
     for commitment_id, as_of, status in rows:
@@ -98,3 +103,82 @@ class StatusPeriod(models.Model):
     def __str__(self):
         end = f" until {self.ends_on}" if self.ends_on else ""
         return f"{self.get_status_display()} from {self.starts_on}{end}"
+
+
+class CommitmentState(models.Model):
+    """Everything about a commitment that follows from its record and that lists
+    and figures need, in one narrow row: its status today (since when, first
+    implemented when), its due window, the day of its latest standing evidence,
+    and its place in document order. Every commitment has one.
+
+    ``settled`` rows are those whose window had closed (or that have none) when
+    they were derived: on any later date their overdue band can only follow
+    their status, so they are counted once in ``FigureTally`` (``tallied`` holds
+    what they added there) instead of row by row on every page.
+    """
+
+    commitment = models.OneToOneField(
+        "declarations.Commitment",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="derived",
+    )
+    # Document order: the declaration's date, the declaration, the paragraph.
+    declaration = models.ForeignKey(
+        "declarations.Declaration", on_delete=models.CASCADE, related_name="+"
+    )
+    declared_on = models.DateField()
+    paragraph_number = models.PositiveIntegerField()
+    reference = models.CharField(max_length=40)
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.UNASSESSED
+    )
+    since = models.DateField(
+        null=True, blank=True, help_text="The first day of the current status's run."
+    )
+    first_implemented_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The as-of date of the earliest counting 'implemented' assessment.",
+    )
+    earliest = models.DateField(null=True, blank=True)
+    latest = models.DateField(null=True, blank=True)
+    last_evidence_on = models.DateField(null=True, blank=True)
+    derived_on = models.DateField()
+    settled = models.BooleanField()
+    tallied = models.TextField(
+        blank=True, help_text="What the row adds to the figure tallies, if settled."
+    )
+
+    class Meta:
+        verbose_name = "derived state of a commitment"
+        verbose_name_plural = "derived states of commitments"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=Status.values),
+                name="commitment_state_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status=Status.UNASSESSED, since__isnull=True)
+                | (~models.Q(status=Status.UNASSESSED) & models.Q(since__isnull=False)),
+                name="commitment_state_status_dated",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["declared_on", "declaration", "paragraph_number", "reference"],
+                name="commitment_state_order",
+            ),
+            models.Index(fields=["status"], name="commitment_state_status"),
+            models.Index(fields=["earliest", "latest"], name="commitment_state_window"),
+            models.Index(fields=["latest"], name="commitment_state_latest"),
+            models.Index(
+                fields=["commitment"],
+                condition=models.Q(settled=False),
+                name="commitment_state_live",
+            ),
+        ]
+
+    def __str__(self):
+        since = f" since {self.since}" if self.since else ""
+        return f"{self.reference}: {self.get_status_display()}{since}"

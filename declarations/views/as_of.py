@@ -13,7 +13,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 
-from ..models import LedgerVersion, OverdueBand
+from ..models import OverdueBand
 
 # Dates outside this range are refused rather than computed (and 9999-12-31 plus
 # the due-soon days would overflow).
@@ -89,7 +89,5 @@ class AsOfMixin:
             today=timezone.localdate(),
             due_soon_days=settings.TRACKER_DUE_SOON_DAYS,
             overdue_bands=[OverdueBand.DEFINITELY, OverdueBand.POSSIBLY],
-            # For fragments cached until the ledger changes ({% cache %}).
-            ledger_token=LedgerVersion.current(),
         )
         return context

@@ -5,9 +5,8 @@ from django.views.generic import DetailView
 from django_filters.views import FilterView
 
 from ..filters import BodyFilter
-from ..models import Body, Commitment, Role
+from ..models import Body, Commitment, FigureTally, Role
 from ..models.scorecards import Scorecard
-from ..models.versions import cached_figures
 from ..tables import BodyCommitmentTable, BodyTable
 from .listing import PublicListMixin
 
@@ -27,9 +26,9 @@ class BodyListView(PublicListMixin, FilterView):
         as_of = self.as_of
         return {
             **super().get_table_kwargs(),
-            "scorecards": cached_figures(
-                f"scorecards-by-body:{as_of}",
-                lambda: Commitment.objects.scorecards_by_body(as_of),
+            # Counted for the bodies the table shows, when it shows them.
+            "scorecards": lambda ids: FigureTally.objects.body_scorecards(
+                as_of, ids, roles=[Role.RESPONSIBLE]
             ),
         }
 
@@ -61,17 +60,10 @@ class BodyDetailView(PublicListMixin, DetailView):
             .with_role_of(self.object)
         )
 
-    def get_table_kwargs(self):
-        # Each row shows the role of this body: cache rows per body.
-        return {**super().get_table_kwargs(), "row_scope": self.object.slug}
-
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         body, as_of = self.object, self.as_of
-        cards = cached_figures(
-            f"scorecards-of-body:{body.pk}:{as_of}",
-            lambda: Commitment.objects.scorecards_by_body(as_of, bodies=[body]),
-        )
+        cards = FigureTally.objects.body_scorecards(as_of, [body.pk])
         context.update(
             ancestors=self.object.ancestors(),
             cards=[

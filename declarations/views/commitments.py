@@ -89,8 +89,6 @@ class CommitmentDetailView(AsOfMixin, DetailView):
             ],
             timeline_page=timeline,
             timeline=timeline.object_list,
-            # Left lazy: the template reads them only when its cached fragments
-            # are stale (they are cached until the ledger changes).
             state_timeline=assessments.filter(
                 member_state__isnull=False
             ).for_timeline()[:STATE_ASSESSMENTS_SHOWN],

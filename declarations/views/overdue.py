@@ -4,7 +4,6 @@ from django_filters.views import FilterView
 
 from ..filters import OverdueFilter
 from ..models import Commitment
-from ..models.versions import cached_figures
 from ..tables import OverdueTable
 from .listing import PublicListMixin
 
@@ -25,15 +24,7 @@ class OverdueView(PublicListMixin, FilterView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        valid = not self.filter_is_invalid()
-        if valid:
-            # The figures depend on the date and the filters, not on the page.
-            chosen = self.filterset.form.cleaned_data if self.filterset.is_bound else {}
-            filters = sorted((k, getattr(v, "pk", v)) for k, v in chosen.items())
-            context["card"] = cached_figures(
-                f"overdue-card:{self.as_of}:{filters!r}",
-                lambda: self.object_list.scorecard(self.as_of),
-            )
-        else:
-            context["card"] = None
+        context["card"] = (
+            None if self.filter_is_invalid() else self.object_list.scorecard(self.as_of)
+        )
         return context

@@ -7,12 +7,12 @@ from django.views.generic import TemplateView
 
 from ..models import (
     Body,
-    Commitment,
     Confidence,
     DeadlineKind,
     Declaration,
     Direction,
     Evidence,
+    FigureTally,
     OverdueBand,
     Precision,
     Role,
@@ -20,11 +20,11 @@ from ..models import (
     scorecards,
 )
 from ..models.scorecards import Timeliness
-from ..models.versions import cached_figures
 from .as_of import AsOfMixin
 
 LATEST_EVIDENCE = 6
 NAMED_DECLARATIONS = 3  # the lede names them; beyond that it counts them
+BODIES_SHOWN = 20  # the overview's bodies, most commitments first; the rest listed
 
 
 def overdue_example(days: int) -> dict:
@@ -50,21 +50,18 @@ class OverviewView(AsOfMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         as_of = self.as_of
-        cards = cached_figures(
-            f"scorecards-by-body:{as_of}",
-            lambda: Commitment.objects.scorecards_by_body(as_of),
+        bodies = list(Body.objects.responsible_for_any().order_by("name"))
+        cards = FigureTally.objects.body_scorecards(
+            as_of, [body.pk for body in bodies], roles=[Role.RESPONSIBLE]
         )
-        responsible = {
-            body_id: card
-            for (body_id, role), card in cards.items()
-            if role == Role.RESPONSIBLE
-        }
-        bodies = Body.objects.filter(pk__in=responsible).order_by("name")
+        body_cards = sorted(
+            ((body, cards[(body.pk, Role.RESPONSIBLE)]) for body in bodies),
+            key=lambda pair: -pair[1].total,
+        )
         context.update(
-            card=cached_figures(
-                f"scorecard:{as_of}", lambda: Commitment.objects.scorecard(as_of)
-            ),
-            body_cards=[(body, responsible[body.pk]) for body in bodies],
+            card=FigureTally.objects.scorecard(as_of),
+            body_cards=body_cards[:BODIES_SHOWN],
+            bodies_not_shown=max(0, len(body_cards) - BODIES_SHOWN),
             latest_evidence=Evidence.objects.up_to(self.as_of)[:LATEST_EVIDENCE],
             declarations=Declaration.objects.only("slug", "title", "place", "date")[
                 :NAMED_DECLARATIONS

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from declarations.models import Declaration
+from declarations.services import status_settle
 
 
 class Command(BaseCommand):
@@ -23,6 +24,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, fixture, **options):
         call_command("migrate", interactive=False, verbosity=0)
+        settled = status_settle()
+        if settled:
+            self.stdout.write(f"Settled the figures of {settled:,} commitment(s).")
         with transaction.atomic():
             if Declaration.objects.exists():
                 count = Declaration.objects.count()
@@ -31,6 +35,6 @@ class Command(BaseCommand):
                     "nothing loaded."
                 )
                 return
-            call_command("loaddata", fixture, verbosity=0)
+            call_command("loaddata", fixture, verbosity=0)  # and derives
         declarations = ", ".join(str(d) for d in Declaration.objects.all())
         self.stdout.write(f"Loaded {fixture}: {declarations}")

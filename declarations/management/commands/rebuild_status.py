@@ -2,16 +2,16 @@
 
 from django.core.management.base import BaseCommand
 
-from declarations.services import status_rebuild
+from declarations.services import status_derive
 
 
 class Command(BaseCommand):
     help = (
         "Re-derive status periods, current statuses and implementation dates from "
-        "the assessments. The services keep them up to date; run this after "
-        "loading assessments by other means (raw SQL, an old backup)."
+        "the assessments, with the one service that derives them everywhere. "
+        "Needed only after assessments were written by other means (raw SQL)."
     )
 
     def handle(self, *args, **options):
-        assessed = status_rebuild()
+        assessed = status_derive()
         self.stdout.write(f"Derived the status of {assessed:,} assessed commitment(s).")

@@ -37,22 +37,24 @@ from django.test.utils import override_settings
 from django.utils import timezone
 from django.utils.text import slugify
 
-from ..models import (
+from declarations.models import (
     Assessment,
     Body,
     BodyKind,
     Commitment,
     CommitmentBody,
     CommitmentKind,
+    CommitmentState,
     Deadline,
     DeadlineRevision,
     Declaration,
     Evidence,
-    LedgerVersion,
     Paragraph,
     Role,
     StatusPeriod,
 )
+from declarations.services import status_derive
+
 from .bodies import _Body, load_bodies
 from .deadlines import FORCED_DEADLINES, write_deadline
 from .plans import PREFIX, plan_declarations, plan_records
@@ -165,7 +167,6 @@ class Generator:
                     Evidence,
                     Assessment,
                     Citation,
-                    StatusPeriod,
                 )
             }
             self._load_bodies()
@@ -181,13 +182,20 @@ class Generator:
             evidence_counts, assessment_counts = plan_records(
                 self.rng, self.n_commitments, self.n_evidence, self.n_assessments
             )
+            first_commitment = self._next_pk[Commitment]
             self._write_chunks(plans, evidence_counts, assessment_counts)
             self._reset_sequences()
-            LedgerVersion.bump()  # bulk writes send no signals
+            # Bulk inserts bypass the services: derive the new commitments' status
+            # with the one writer of it, as every other path does.
+            status_derive(
+                commitment_ids=range(first_commitment, self._next_pk[Commitment])
+                if self.append
+                else None
+            )
         if connection.vendor == "postgresql":
             # Planner statistics for the new rows, as autovacuum would gather later.
             with connection.cursor() as cursor:
-                for model in self._written_models():
+                for model in (*self._written_models(), StatusPeriod, CommitmentState):
                     cursor.execute(
                         f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}"
                     )
@@ -213,7 +221,6 @@ class Generator:
             Evidence,
             Assessment,
             Citation,
-            StatusPeriod,
         )
 
     def _reset_sequences(self) -> None:
@@ -467,7 +474,7 @@ class Generator:
         evidence = write_evidence(
             self, pk, links, obj, declaration.date, end, evidence_count, rows
         )
-        status, since, implemented = write_assessments(
+        write_assessments(
             self,
             pk,
             obj,
@@ -489,9 +496,6 @@ class Generator:
                 theme=theme,
                 kind=kind,
                 quote=sentence,
-                current_status=status,
-                current_status_since=since,
-                first_implemented_on=implemented,
             )
         )
         s.commitments += 1

@@ -8,7 +8,7 @@ import itertools
 import random
 import re
 
-from ..models import Commitment, Declaration
+from declarations.models import Commitment, Declaration
 
 PREFIX = "SYN"
 DECLARATION_YEARS = 24  # declarations are spread over this many years before the end

@@ -31,7 +31,8 @@ from django.db.models import Count
 from django.test.utils import override_settings
 from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 
-from ..models import Body, Commitment, Declaration, Evidence, Status
+from declarations.models import Body, Commitment, Declaration, Evidence, Status
+
 from .report import Page, Report, Timing, percentile
 from .runner import Runner, data_sizes, describe_database, describe_machine
 

@@ -3,8 +3,9 @@
 import datetime
 from typing import TYPE_CHECKING
 
-from ..models import Deadline, DeadlineKind, DeadlineRevision, Precision
-from ..models.deadlines import window_for
+from declarations.models import Deadline, DeadlineKind, DeadlineRevision, Precision
+from declarations.models.deadlines import window_for
+
 from .rows import build
 from .vocabulary import PLACES, PRECISIONS, QUARTERS, SEASONS, VAGUE_WORDINGS
 

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 
 from django.utils.text import slugify
 
-from ..models import Assessment, DatePrecision, Evidence, Status, StatusPeriod
-from ..models.status import first_implemented, periods_from
+from declarations.models import Assessment, DatePrecision, Evidence, Status
+
 from .rows import build
 from .vocabulary import (
     ASSESSABLE,
@@ -190,27 +190,6 @@ def write_assessments(
         s.citations += len(cited)
     s.assessments += count
     s.member_state_assessments += for_states
-    # The effective overall assessments in force order: as of, recorded at, key.
-    effective = sorted(
-        (i for i in built if i["member_state"] is None and not i["corrected"]),
-        key=lambda i: (i["as_of"], i["recorded_at"], i["pk"]),
-    )
-    history = [(i["as_of"], i["status"]) for i in effective]
-    spans = periods_from(history)
-    for status, starts_on, ends_on in spans:
-        rows[StatusPeriod].append(
-            build(
-                StatusPeriod,
-                pk=gen.take(StatusPeriod),
-                commitment_id=pk,
-                status=status,
-                starts_on=starts_on,
-                ends_on=ends_on,
-            )
-        )
-    if not spans:
-        return Status.UNASSESSED, None, None
-    return spans[-1][0], spans[-1][1], first_implemented(history)
 
 
 def _rationale(item, obj, cited: int) -> str:

@@ -19,7 +19,8 @@ from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 
-from ..models import Assessment, Body, Commitment, Declaration, Evidence
+from declarations.models import Assessment, Body, Commitment, Declaration, Evidence
+
 from .report import Page, Timing
 
 

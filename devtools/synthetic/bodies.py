@@ -6,7 +6,8 @@ import itertools
 
 from django.utils.text import slugify
 
-from ..models import Body, BodyKind
+from declarations.models import Body, BodyKind
+
 from .rows import build
 from .vocabulary import (
     CHG,

@@ -5,8 +5,8 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from declarations import benchmarking
 from declarations.models import Commitment
+from devtools import benchmarking
 
 
 def positive(value: str) -> int:

@@ -6,7 +6,7 @@ import functools
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from declarations import synthetic
+from devtools import synthetic
 
 
 def count(value: str) -> int:

@@ -1,6 +1,6 @@
 """The words synthetic declarations are made of: organs, states, themes, places."""
 
-from ..models import (
+from declarations.models import (
     Confidence,
     DatePrecision,
     Direction,

@@ -1,0 +1,42 @@
+"""Writes that touch several rows or carry rules, each one transaction.
+
+Views, the admin, commands and tests write through these functions (keyword-only
+arguments), so every rule is applied in one place. Each function locks only what
+it changes, and tells the page cache once it has committed.
+"""
+
+from .deadlines import deadline_revise
+from .declarations import (
+    ImportRefused,
+    ImportResult,
+    declaration_import,
+    default_reference_prefix,
+    default_slug,
+)
+from .records import (
+    StaleAssessment,
+    assessment_record,
+    commitment_lock,
+    evidence_log,
+    evidence_retract,
+    latest_assessment_id,
+)
+from .status import status_derive, status_forget, status_settle
+
+__all__ = [
+    "ImportRefused",
+    "ImportResult",
+    "StaleAssessment",
+    "assessment_record",
+    "commitment_lock",
+    "deadline_revise",
+    "declaration_import",
+    "default_reference_prefix",
+    "default_slug",
+    "evidence_log",
+    "evidence_retract",
+    "latest_assessment_id",
+    "status_derive",
+    "status_forget",
+    "status_settle",
+]

@@ -1,0 +1,169 @@
+"""The implementation record: evidence logged and retracted, assessments recorded.
+
+Each write is one transaction that locks the commitment it appends to
+(``SELECT ... FOR NO KEY UPDATE``): writers of the same commitment queue, and the
+second sees what the first wrote; writers of other commitments never wait. The
+lock does not conflict with the key-share lock a new row's foreign key takes, so
+logging evidence cannot deadlock with an assessment of the same commitment.
+"""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from ..models import Assessment, Body, BodyKind, Commitment, Evidence
+from .status import status_derive
+
+
+class StaleAssessment(ValidationError):
+    """The assessment form was built before someone else recorded an assessment."""
+
+    def __init__(self, latest: Assessment):
+        self.latest = latest
+        who = (
+            latest.recorded_by.get_username() if latest.recorded_by else "the codebook"
+        )
+        super().__init__(
+            f"Someone assessed this commitment while you were editing: {who} recorded "
+            f"'{latest.get_status_display()}' as of {latest.as_of:%-d %B %Y} at "
+            f"{timezone.localtime(latest.recorded_at):%-d %B %Y %H:%M}. Review it and "
+            "submit again if your assessment still stands.",
+            code="stale",
+        )
+
+
+def commitment_lock(commitment_id: int) -> Commitment:
+    """The commitment, locked until the transaction ends, with its declaration."""
+    return (
+        Commitment.objects.select_for_update(no_key=True, of=("self",))
+        .select_related("declaration")
+        .get(pk=commitment_id)
+    )
+
+
+def _not_in_future(value: datetime.date, field: str, what: str) -> None:
+    if value > timezone.localdate():
+        raise ValidationError({field: f"The {what} cannot be in the future."})
+
+
+@transaction.atomic
+def evidence_log(*, commitment: Commitment, logged_by, **fields) -> Evidence:
+    """Validate and save one piece of evidence for a commitment."""
+    commitment = commitment_lock(commitment.pk)
+    evidence = Evidence(commitment=commitment, logged_by=logged_by, **fields)
+    evidence.full_clean()
+    _not_in_future(evidence.event_date, "event_date", "event date")
+    if evidence.accessed_on:
+        _not_in_future(evidence.accessed_on, "accessed_on", "accessed date")
+    evidence.save()
+    status_derive(commitment_ids=[commitment.pk])
+    return evidence
+
+
+@transaction.atomic
+def evidence_retract(*, evidence: Evidence, retracted_by, reason: str) -> Evidence:
+    """Mark evidence retracted with its reason; the record itself stays."""
+    commitment_lock(evidence.commitment_id)
+    evidence = Evidence.objects.get(pk=evidence.pk)
+    if evidence.is_retracted:
+        raise ValidationError("This evidence is already retracted.")
+    if not reason.strip():
+        raise ValidationError(
+            {"retraction_reason": "Say why the evidence is retracted."}
+        )
+    evidence.retracted_at = timezone.now()
+    evidence.retracted_by = retracted_by
+    evidence.retraction_reason = reason.strip()
+    evidence.full_clean()
+    evidence.save(update_fields=["retracted_at", "retracted_by", "retraction_reason"])
+    status_derive(commitment_ids=[evidence.commitment_id])
+    return evidence
+
+
+def latest_assessment_id(commitment: Commitment) -> int | None:
+    """The id of the most recently recorded assessment of a commitment (any kind)."""
+    return (
+        Assessment.objects.filter(commitment=commitment)
+        .order_by("-recorded_at", "-pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
+@transaction.atomic
+def assessment_record(
+    *,
+    commitment: Commitment,
+    recorded_by,
+    status: str,
+    as_of: datetime.date,
+    confidence: str,
+    rationale: str,
+    evidence=(),
+    member_state: Body | None = None,
+    corrects: Assessment | None = None,
+    superseded_by: Commitment | None = None,
+    expected_latest_id: object = ...,
+) -> Assessment:
+    """Append an assessment and derive the commitment's status anew.
+
+    ``expected_latest_id`` is the latest assessment the analyst saw; if another one
+    was recorded since, StaleAssessment is raised and nothing is written. The
+    commitment is locked for the whole write, so writers of it queue and the
+    second one is refused as stale.
+    """
+    commitment = commitment_lock(commitment.pk)
+    if expected_latest_id is not ...:
+        latest_id = latest_assessment_id(commitment)
+        if latest_id != expected_latest_id:
+            raise StaleAssessment(
+                Assessment.objects.select_related("recorded_by").get(pk=latest_id)
+            )
+    errors = {}
+    if as_of > timezone.localdate():
+        errors["as_of"] = "The as-of date cannot be in the future."
+    elif as_of < commitment.declaration.date:
+        errors["as_of"] = (
+            "The as-of date cannot be before the declaration "
+            f"({commitment.declaration.date:%-d %B %Y})."
+        )
+    # Re-read what is cited: the caller's copies may predate a retraction.
+    evidence = list(Evidence.objects.filter(pk__in=[e.pk for e in evidence]))
+    if any(e.commitment_id != commitment.pk for e in evidence):
+        errors["evidence"] = "Cited evidence must belong to this commitment."
+    elif any(e.is_retracted for e in evidence):
+        errors["evidence"] = "Retracted evidence cannot be cited."
+    if member_state is not None:
+        bound = commitment.body_links.filter(
+            body=member_state, body__kind=BodyKind.MEMBER_STATE
+        ).exists()
+        if not bound:
+            errors["member_state"] = (
+                f"{member_state} is not a member state this commitment binds."
+            )
+    if corrects is not None and corrects.commitment_id != commitment.pk:
+        errors["corrects"] = (
+            "A correction must correct an assessment of the same commitment."
+        )
+    if errors:
+        raise ValidationError(errors)
+    assessment = Assessment(
+        commitment=commitment,
+        recorded_by=recorded_by,
+        status=status,
+        as_of=as_of,
+        confidence=confidence,
+        rationale=rationale,
+        member_state=member_state,
+        corrects=corrects,
+        superseded_by=superseded_by,
+    )
+    assessment.full_clean()
+    assessment.save()
+    Assessment.evidence.through.objects.bulk_create(
+        Assessment.evidence.through(assessment=assessment, evidence=e) for e in evidence
+    )
+    status_derive(commitment_ids=[commitment.pk])
+    return assessment
