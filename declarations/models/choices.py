@@ -107,6 +107,7 @@ class Precision(models.TextChoices):
     MONTH = "month", "Month"
     SEASON = "season", "Season"
     QUARTER = "quarter", "Quarter"
+    HALF = "half", "Half year"
     YEAR = "year", "Year"
 
     @property
@@ -119,6 +120,7 @@ class Precision(models.TextChoices):
             "February.",
             Precision.QUARTER: "January to March, April to June, July to September, "
             "or October to December.",
+            Precision.HALF: "January to June, or July to December.",
             Precision.YEAR: "1 January to 31 December.",
         }[self]
 

@@ -37,6 +37,12 @@ def window_for(
             datetime.date(day.year, first_month, 1),
             _month_end(day.year, first_month + 2),
         )
+    if precision == Precision.HALF:
+        first_month = 1 if day.month <= 6 else 7
+        return (
+            datetime.date(day.year, first_month, 1),
+            _month_end(day.year, first_month + 5),
+        )
     if precision == Precision.SEASON:
         # Meteorological seasons; winter runs December to February.
         offset = (day.month - 3) % 3
@@ -58,7 +64,7 @@ def window_matches_precision(
 def describe_window(
     earliest: datetime.date | None, latest: datetime.date | None, precision: str | None
 ) -> str:
-    """The window in words: '15 June 2006', 'autumn 2005', 'Jan–Dec 2006'."""
+    """The window in words: '15 June 2006', 'autumn 2005', 'H1 2006', '2006'."""
     if earliest is None or latest is None:
         return "no dated window"
     if precision == Precision.DAY:
@@ -69,6 +75,8 @@ def describe_window(
         return f"{earliest:%Y}"
     if precision == Precision.QUARTER:
         return f"Q{(earliest.month - 1) // 3 + 1} {earliest:%Y}"
+    if precision == Precision.HALF:
+        return f"H{1 if earliest.month <= 6 else 2} {earliest:%Y}"
     if precision == Precision.SEASON:
         name = {3: "spring", 6: "summer", 9: "autumn", 12: "winter"}[earliest.month]
         year = f"{earliest:%Y}" if name != "winter" else f"{earliest:%Y}/{latest:%y}"
