@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from declarations.deadline_reader import Reading, read_deadline
 from declarations.models import DeadlineKind, Precision
@@ -410,6 +412,32 @@ def test_an_unknown_wording_is_vague_and_flagged_for_an_analyst():
     got = reading("when the stars align")
     assert got["kind"] == "vague"
     assert "an analyst should check it" in got["note"]
+
+
+# --- any wording at all ---------------------------------------------------------------
+
+WORDS = sorted(
+    {word for row in table_rows() for word in row["wording"].split()}
+    | {"before", "until", "end", "of", "Q3", "H2", "half", "quarter", "mid-", "late"}
+    | {"29", "February", "within", "months", "every", "年", "月", "前", "до", "к"}
+)
+DATES = st.dates(D(1950, 1, 1), D(2090, 12, 31))
+
+
+@settings(max_examples=200, deadline=None, database=None)
+@given(
+    st.one_of(st.text(), st.lists(st.sampled_from(WORDS), max_size=7).map(" ".join)),
+    DATES,
+)
+def test_any_wording_reads_without_error_into_a_storable_shape(wording, declared):
+    got = read_deadline(wording, declared=declared)
+    assert got.kind in DeadlineKind.values
+    assert got.note
+    if got.earliest is None:
+        assert (got.latest, got.precision) == (None, None)
+    else:
+        assert got.earliest <= got.latest
+        assert got.precision in Precision.values
 
 
 # --- the reading itself ------------------------------------------------------------
