@@ -47,6 +47,8 @@ D = datetime.date
         (Precision.SEASON, D(2006, 1, 10), (D(2005, 12, 1), D(2006, 2, 28))),
         (Precision.SEASON, D(2005, 12, 10), (D(2005, 12, 1), D(2006, 2, 28))),
         (Precision.SEASON, D(2005, 4, 1), (D(2005, 3, 1), D(2005, 5, 31))),
+        (Precision.HALF, D(2006, 6, 30), (D(2006, 1, 1), D(2006, 6, 30))),
+        (Precision.HALF, D(2008, 7, 1), (D(2008, 7, 1), D(2008, 12, 31))),
         (Precision.YEAR, D(2006, 6, 15), (D(2006, 1, 1), D(2006, 12, 31))),
     ],
 )
@@ -58,6 +60,8 @@ def test_windows_described_in_words():
     assert describe_window(D(2005, 9, 1), D(2005, 11, 30), "season") == "autumn 2005"
     assert describe_window(D(2006, 1, 1), D(2006, 12, 31), "year") == "2006"
     assert describe_window(D(2006, 6, 15), D(2006, 6, 15), "day") == "15 June 2006"
+    assert describe_window(D(2006, 1, 1), D(2006, 6, 30), "half") == "H1 2006"
+    assert describe_window(D(2008, 7, 1), D(2008, 12, 31), "half") == "H2 2008"
     assert describe_window(None, None, "") == "no dated window"
 
 

@@ -64,7 +64,7 @@ def window_matches_precision(
 def describe_window(
     earliest: datetime.date | None, latest: datetime.date | None, precision: str | None
 ) -> str:
-    """The window in words: '15 June 2006', 'autumn 2005', 'Jan–Dec 2006'."""
+    """The window in words: '15 June 2006', 'autumn 2005', 'H1 2006', '2006'."""
     if earliest is None or latest is None:
         return "no dated window"
     if precision == Precision.DAY:
