@@ -14,7 +14,7 @@ import dataclasses
 import datetime
 import re
 
-from .models.declarations import BULLETS
+from ..models.declarations import BULLETS
 
 FIELD_LINE = re.compile(
     r"^\[(?P<name>[A-Za-z][A-Za-z0-9 _-]{0,40})\][ \t]*(?P<value>.*)$"
