@@ -20,6 +20,7 @@ from declarations.importer import (
     ParsedDocument,
     parse_document,
     render_document,
+    starts_item,
 )
 from declarations.models import (
     Commitment,
@@ -29,7 +30,6 @@ from declarations.models import (
     Status,
 )
 from declarations.models.deadlines import window_for, window_matches_precision
-from declarations.models.declarations import BULLETS
 from tests.factories import AssessmentFactory, CommitmentFactory, with_window
 
 EXAMPLES = int(os.environ.get("HYPOTHESIS_MAX_EXAMPLES", "50"))
@@ -116,7 +116,7 @@ WORD = st.text(
 )
 LINE = st.lists(WORD, min_size=1, max_size=8).map(" ".join)
 PARAGRAPH = st.lists(LINE, min_size=1, max_size=4).filter(
-    lambda lines: not any(line.startswith(BULLETS) for line in lines[1:])
+    lambda lines: not any(starts_item(line) for line in lines[1:])
 )
 SECTIONS = st.lists(
     st.lists(PARAGRAPH.map("\n".join), min_size=1, max_size=5),

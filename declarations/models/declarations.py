@@ -161,4 +161,4 @@ class Paragraph(models.Model):
 
 
 # Line starts that mark a bulleted item; each item is a paragraph of its own.
-BULLETS = ("- ", "– ", "— ", "• ", "* ", "· ")
+BULLETS = ("- ", "– ", "— ", "• ", "* ", "· ", "・", "―", "－", "○", "●")
