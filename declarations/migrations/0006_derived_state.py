@@ -283,6 +283,7 @@ class Migration(migrations.Migration):
             model_name="commitmentstate",
             index=models.Index(
                 fields=["declared_on", "declaration", "paragraph_number", "reference"],
+                include=["commitment"],
                 name="commitment_state_order",
             ),
         ),
@@ -293,7 +294,9 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="commitmentstate",
             index=models.Index(
-                fields=["earliest", "latest"], name="commitment_state_window"
+                fields=["earliest", "latest", "reference"],
+                include=["commitment"],
+                name="commitment_state_window",
             ),
         ),
         migrations.AddIndex(
@@ -340,6 +343,18 @@ class Migration(migrations.Migration):
                     _connector="OR",
                 ),
                 name="commitment_state_status_dated",
+            ),
+        ),
+        # Lookups by body use the (body, role) index; the body-only one misled
+        # the planner into filtering thousands of rows by role.
+        migrations.AlterField(
+            model_name="commitmentbody",
+            name="body",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="commitment_links",
+                to="declarations.body",
             ),
         ),
     ]
