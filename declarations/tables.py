@@ -9,7 +9,6 @@ import inspect
 import django_tables2 as tables
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
-from django.utils.formats import date_format
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
@@ -44,6 +43,12 @@ def band_badge(value: str) -> str:
     )
 
 
+def day_month_year(value: datetime.date) -> str:
+    """'5 Jul 2005': Django's "j M Y" for English, without the locale machinery
+    (it is most of a long table's time)."""
+    return f"{value.day} {value:%b %Y}"
+
+
 def _iso(value) -> str:
     return value.isoformat() if value else ""
 
@@ -75,21 +80,32 @@ class KeyedPageData(TableQuerysetData):
         return [rows[pk] for pk in keys if pk in rows]
 
     def keys(self, key: slice) -> list:
-        """The page's keys. An unfiltered list of commitments in an order the
-        derived state holds (document order, the due window) is read from that
-        table's covering index alone: a deep page is a short index scan."""
+        """The page's keys. A list of commitments in an order the derived state
+        holds (document order, the due window) is read from that table's covering
+        index, the filters (if any) applied as a semi-join: a deep page is an
+        index scan, not a sort of every matching row."""
+        states = self.states_in_order()
+        if states is not None:
+            return list(states.values_list("commitment_id", flat=True)[key])
+        return list(self.data.values_list("pk", flat=True)[key])
+
+    def states_in_order(self):
+        """The derived states of the listed commitments in the list's order, or
+        None when the list is not of commitments in such an order."""
         query = self.data.query
         ordering = [field.lstrip("-") for field in query.order_by]
-        if (
+        if not (
             self.data.model is Commitment
-            and not query.where
             and ordering
             and all(field.startswith(DERIVED) for field in ordering)
         ):
-            order = [field.replace(DERIVED, "", 1) for field in query.order_by]
-            states = CommitmentState.objects.order_by(*order)
-            return list(states.values_list("commitment_id", flat=True)[key])
-        return list(self.data.values_list("pk", flat=True)[key])
+            return None
+        states = CommitmentState.objects.order_by(
+            *(field.replace(DERIVED, "", 1) for field in query.order_by)
+        )
+        if query.where:
+            states = states.filter(commitment__in=self.data.order_by().values("pk"))
+        return states
 
 
 class AsOfTable(tables.Table):
@@ -121,6 +137,10 @@ class AsOfTable(tables.Table):
                 for row in rows
             )
         )
+
+    def link(self, record, text):
+        """A link to the record's page on the table's date."""
+        return format_html('<a href="{}">{}</a>', self.url_for(record), text)
 
     def url_for(self, record) -> str:
         url = record.get_absolute_url()
@@ -199,10 +219,7 @@ def _arguments(method) -> tuple[str, ...]:
 
 
 class CommitmentTable(AsOfTable):
-    reference = tables.Column(
-        linkify=lambda record, table: table.url_for(record),
-        attrs={**HEADER, "td": {"class": "reference-cell"}},
-    )
+    reference = tables.Column(attrs={**HEADER, "td": {"class": "reference-cell"}})
     title = tables.Column(attrs=HEADER)
     bodies = tables.Column(
         accessor="pk", verbose_name="Bodies", orderable=False, attrs=HEADER
@@ -254,6 +271,12 @@ class CommitmentTable(AsOfTable):
         if body.pk not in urls:
             urls[body.pk] = body.get_absolute_url()
         return urls[body.pk]
+
+    def render_reference(self, record, value):
+        return self.link(record, value)
+
+    def value_reference(self, value):
+        return value
 
     def render_bodies(self, record):
         by_role: dict[str, list] = {}
@@ -332,7 +355,7 @@ class CommitmentTable(AsOfTable):
         return self.as_of.isoformat() if self.as_of else ""
 
     def render_last_evidence_on(self, value):
-        return date_format(value, DAY)
+        return day_month_year(value)
 
     def value_last_evidence_on(self, value):
         return _iso(value)
@@ -407,14 +430,9 @@ NUMBER = {"th": {"scope": "col", "class": "num"}, "td": {"class": "num"}}
 class BodyTable(AsOfTable):
     """Bodies with their scorecard as responsible body (figures passed in)."""
 
-    name = tables.Column(
-        linkify=lambda record, table: table.url_for(record),
-        verbose_name="Body",
-        attrs=HEADER,
-    )
+    name = tables.Column(verbose_name="Body", attrs=HEADER)
     kind = tables.Column(order_by=("kind_rank", "name"), attrs=HEADER)
     parent = tables.Column(
-        linkify=lambda record, table: table.url_for(record.parent),
         verbose_name="Sits under",
         order_by=("parent__name",),
         attrs=HEADER,
@@ -458,9 +476,17 @@ class BodyTable(AsOfTable):
     def render_name(self, record):
         if record.short_name and record.short_name != record.name:
             return format_html(
-                '{} <span class="muted">({})</span>', record.name, record.short_name
+                '{} <span class="muted">({})</span>',
+                self.link(record, record.name),
+                record.short_name,
             )
-        return record.name
+        return self.link(record, record.name)
+
+    def render_parent(self, value):
+        return self.link(value, value)
+
+    def value_parent(self, value):
+        return str(value) if value else ""
 
     def value_name(self, record):
         return record.name
@@ -483,9 +509,7 @@ def percent(rate: float | None) -> str:
 
 
 class DeclarationTable(AsOfTable):
-    title = tables.Column(
-        linkify=lambda record, table: table.url_for(record), attrs=HEADER
-    )
+    title = tables.Column(attrs=HEADER)
     place = tables.Column(attrs=HEADER)
     date = tables.Column(attrs=HEADER)
     paragraph_count = tables.Column(verbose_name="Paragraphs", attrs=HEADER)
@@ -498,5 +522,11 @@ class DeclarationTable(AsOfTable):
         attrs = {"class": "data declarations"}
         empty_text = "No declaration matches."
 
+    def render_title(self, record, value):
+        return self.link(record, value)
+
+    def value_title(self, value):
+        return value
+
     def render_date(self, value):
-        return date_format(value, DAY)
+        return day_month_year(value)

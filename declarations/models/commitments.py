@@ -58,6 +58,15 @@ def _body_links() -> models.Prefetch:
 
 
 class CommitmentQuerySet(models.QuerySet):
+    def existing_on(self, as_of: datetime.date):
+        """Commitments of declarations adopted on or before the date: on an
+        earlier date a commitment did not exist yet, so it is neither listed nor
+        counted. (No declaration is dated after today, so from today on that is
+        every commitment, with no filter to apply.)"""
+        if as_of >= timezone.localdate():
+            return self
+        return self.filter(derived__declared_on__lte=as_of)
+
     def owned_by(self, body, role: str | None = None):
         """Commitments a body is party to, in any role or in the given one."""
         links = CommitmentBody.objects.filter(body=body)
@@ -76,10 +85,11 @@ class CommitmentQuerySet(models.QuerySet):
         while the queryset is built.
         """
         if as_of >= timezone.localdate():
+            # Every commitment has its derived state (status_derive writes one
+            # for each), so the status is its column, which filters use an
+            # index for.
             return self.annotate(
-                status_on=Coalesce(
-                    models.F("derived__status"), models.Value(Status.UNASSESSED)
-                ),
+                status_on=models.F("derived__status"),
                 status_since=models.F("derived__since"),
             )
         holds = models.Q(status_periods__starts_on__lte=as_of) & (
@@ -260,9 +270,11 @@ class CommitmentQuerySet(models.QuerySet):
         return self.annotate(body_role=models.Subquery(role))
 
     def with_scorecard_groups(self, as_of: datetime.date):
-        """Annotate what a scorecard counts by (SCORECARD_GROUPS) on the date."""
+        """Annotate what a scorecard counts by (SCORECARD_GROUPS) on the date, for
+        the commitments that existed then."""
         return (
-            self.with_overdue_band(as_of)
+            self.existing_on(as_of)
+            .with_overdue_band(as_of)
             .with_implementation(as_of)
             .annotate(deadline_tested=deadline_tested(as_of))
         )
@@ -324,7 +336,8 @@ class CommitmentQuerySet(models.QuerySet):
         ladder's order), ``overdue_band`` and ``last_evidence_on``; document order.
         """
         return (
-            self.select_related("declaration", "paragraph", "deadline")
+            self.existing_on(as_of)
+            .select_related("declaration", "paragraph", "deadline")
             .defer(*WIDE_RELATED_FIELDS)
             .prefetch_related(_body_links())
             .with_overdue_band(as_of)
@@ -338,8 +351,12 @@ class CommitmentQuerySet(models.QuerySet):
 
         Adds ``band_rank`` to the public list's annotations.
         """
+        # Every band listed needs a window that opens by the end of due-soon:
+        # said explicitly, so the database narrows by the window's index first.
+        soon = as_of + datetime.timedelta(days=due_soon_days())
         return (
             self.for_public_list(as_of)
+            .filter(derived__earliest__lte=soon)
             .in_bands(OVERDUE_PAGE_BANDS, as_of)
             .annotate(band_rank=ranked("overdue_band", OVERDUE_PAGE_BANDS))
             .order_by("band_rank", "derived__latest", "derived__earliest", "reference")
@@ -395,7 +412,8 @@ class CommitmentQuerySet(models.QuerySet):
     def for_export(self, as_of: datetime.date):
         """What the data release needs, in document order, without per-row queries."""
         return (
-            self.select_related("declaration", "paragraph", "deadline")
+            self.existing_on(as_of)
+            .select_related("declaration", "paragraph", "deadline")
             .prefetch_related(
                 models.Prefetch(
                     "body_links",

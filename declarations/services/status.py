@@ -208,6 +208,8 @@ def _write(sources, today, *, deltas: bool, counts: Counter | None = None) -> in
             (spans[-1][0], spans[-1][1]) if spans else (Status.UNASSESSED, None)
         )
         implemented = first_implemented(source.history)
+        # Settled: on every date from today its band follows from its status
+        # (its window has closed or it has none).
         settled = source.latest is None or source.latest < today
         tallied = ""
         if settled:
