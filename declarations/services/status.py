@@ -162,9 +162,9 @@ def _sources(commitments) -> dict[int, _Source]:
         return sources
     ids = list(sources)
     links = list(
-        CommitmentBody.objects.filter(commitment_id__in=ids).values_list(
-            "commitment_id", "body_id", "role", *PARENT_LEVELS
-        )
+        CommitmentBody.objects.filter(commitment_id__in=ids)
+        .order_by()
+        .values_list("commitment_id", "body_id", "role", *PARENT_LEVELS)
     )
     ancestry = _ancestry(links)
     for commitment_id, body_id, role, *_ in links:
