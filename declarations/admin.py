@@ -8,9 +8,11 @@ saved as a revision with its reason.
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import Prefetch
 from django.utils import timezone
+from django.utils.functional import cached_property
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
@@ -55,6 +57,65 @@ class DerivesFromTheCodebook:
         ids = [pk for obj in queryset for pk in self.affected(obj)]
         services.status_forget(commitment_ids=ids)
         super().delete_queryset(request, queryset)
+
+
+class RecentDeclarationFilter(admin.SimpleListFilter):
+    """By declaration: the latest ones are offered (an organisation's record runs
+    to thousands); any other is reached with ?declaration=<id>, or by searching
+    for its reference prefix."""
+
+    title = "declaration (the latest)"
+    parameter_name = "declaration"
+    OFFERED = 25
+    field = "declaration"
+
+    def lookups(self, request, model_admin):
+        latest = Declaration.objects.order_by("-date", "title")[: self.OFFERED]
+        return [(str(d.pk), f"{d.title[:60]} ({d.date:%Y})") for d in latest]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value and value.isdigit():
+            return queryset.filter(**{self.field: int(value)})
+        return queryset
+
+
+class RecordDeclarationFilter(RecentDeclarationFilter):
+    field = "commitment__declaration"
+
+
+class CappedCountPaginator(Paginator):
+    """Counts a changelist up to a ceiling: a search matching 200,000 of a million
+    rows is not worth counting to the last one ("10,000 or more")."""
+
+    CEILING = 10_000
+
+    @cached_property
+    def count(self):
+        return self.object_list.order_by()[: self.CEILING].count()
+
+
+class IndexedSearch:
+    """Admin search that the database answers from an index at a million rows: a
+    term with a digit and no space is the start of a commitment's reference;
+    other terms are words of the free-text fields, which PostgreSQL matches
+    through trigram indexes (migration 0006). Counts stop at 10,000."""
+
+    reference_field = "commitment__reference"
+    paginator = CappedCountPaginator
+    show_full_result_count = False
+
+    def get_search_results(self, request, queryset, search_term):
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        if " " not in term and any(c.isdigit() for c in term):
+            prefix = {f"{self.reference_field}__startswith": term.upper()}
+            return queryset.filter(**prefix), False
+        found = models.Q()
+        for field in self.search_fields:
+            found |= models.Q(**{f"{field}__icontains": term})
+        return queryset.filter(found), False
 
 
 class ReadOnlyMixin:
@@ -262,7 +323,7 @@ class CommitmentAdmin(DerivesFromTheCodebook, SimpleHistoryAdmin):
     list_filter = [
         OverdueFilter,
         StatusTodayFilter,
-        "declaration",
+        RecentDeclarationFilter,
         "theme",
         "kind",
         "deadline__kind",
@@ -270,6 +331,10 @@ class CommitmentAdmin(DerivesFromTheCodebook, SimpleHistoryAdmin):
     ]
     list_select_related = ["declaration", "paragraph", "deadline"]
     search_fields = ["reference", "title", "quote", "theme"]
+    search_help_text = "A reference (or its start), or words of the title or quote."
+    ordering = ["reference"]
+    paginator = CappedCountPaginator
+    show_full_result_count = False
     autocomplete_fields = ["declaration", "paragraph"]
     readonly_fields = ["status_today", "status_since"]
     fieldsets = [
@@ -297,6 +362,10 @@ class CommitmentAdmin(DerivesFromTheCodebook, SimpleHistoryAdmin):
 
     def affected(self, obj):
         return [obj.pk] if obj.pk else []
+
+    def get_search_results(self, request, queryset, search_term):
+        # The public search's own: full text over an index on PostgreSQL.
+        return queryset.matching(search_term), False
 
     @admin.display(description="status today", ordering="status_on")
     def status_today(self, obj):
@@ -404,7 +473,7 @@ class DeadlineRevisionAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(Evidence)
-class EvidenceAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class EvidenceAdmin(IndexedSearch, ReadOnlyMixin, admin.ModelAdmin):
     list_display = [
         "commitment",
         "event_date",
@@ -414,10 +483,14 @@ class EvidenceAdmin(ReadOnlyMixin, admin.ModelAdmin):
         "logged_by",
         "is_retracted",
     ]
-    list_filter = ["direction", "commitment__declaration"]
+    list_filter = ["direction", RecordDeclarationFilter]
     list_select_related = ["commitment", "logged_by"]
-    search_fields = ["summary", "source_title", "source_url", "commitment__reference"]
-    date_hierarchy = "event_date"
+    search_fields = ["summary", "source_title"]
+    search_help_text = (
+        "A commitment's reference (or its start), or words of the summary or "
+        "the source's title."
+    )
+    ordering = ["-logged_at", "-id"]
 
     @admin.display(boolean=True, description="retracted")
     def is_retracted(self, obj):
@@ -425,7 +498,7 @@ class EvidenceAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(Assessment)
-class AssessmentAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class AssessmentAdmin(IndexedSearch, ReadOnlyMixin, admin.ModelAdmin):
     list_display = [
         "commitment",
         "status",
@@ -435,7 +508,10 @@ class AssessmentAdmin(ReadOnlyMixin, admin.ModelAdmin):
         "recorded_by",
         "recorded_at",
     ]
-    list_filter = ["status", "confidence", "commitment__declaration"]
+    list_filter = ["status", "confidence", RecordDeclarationFilter]
     list_select_related = ["commitment", "member_state", "recorded_by"]
-    search_fields = ["commitment__reference", "rationale"]
-    date_hierarchy = "as_of"
+    search_fields = ["rationale"]
+    search_help_text = (
+        "A commitment's reference (or its start), or words of the rationale."
+    )
+    ordering = ["-recorded_at", "-id"]

@@ -1,9 +1,14 @@
 """Derived data moves to tables of its own (each commitment's derived state, the
 figure tallies); the ledger's version token goes; deadlines gain the half year."""
 
+import django.contrib.postgres.indexes
 import django.db.models.deletion
+import django.db.models.functions.text
 import django.utils.timezone
+from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations, models
+
+import declarations.models.indexes
 
 COPY_DERIVED_STATE = """
 INSERT INTO declarations_commitmentstate (
@@ -374,7 +379,9 @@ class Migration(migrations.Migration):
         migrations.RemoveIndex(model_name="assessment", name="assessment_recorded"),
         migrations.AddIndex(
             model_name="assessment",
-            index=models.Index(fields=["-recorded_at", "-id"], name="assessment_recorded"),
+            index=models.Index(
+                fields=["-recorded_at", "-id"], name="assessment_recorded"
+            ),
         ),
         migrations.AlterField(
             model_name="evidence",
@@ -384,5 +391,37 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="evidence",
             index=models.Index(fields=["-logged_at", "-id"], name="evidence_logged"),
+        ),
+        # The admin's search of evidence and assessments (icontains) on PostgreSQL.
+        TrigramExtension(),
+        migrations.AddIndex(
+            model_name="assessment",
+            index=declarations.models.indexes.PostgreSQLGinIndex(
+                django.contrib.postgres.indexes.OpClass(
+                    django.db.models.functions.text.Upper("rationale"),
+                    name="gin_trgm_ops",
+                ),
+                name="assessment_rationale_trgm",
+            ),
+        ),
+        migrations.AddIndex(
+            model_name="evidence",
+            index=declarations.models.indexes.PostgreSQLGinIndex(
+                django.contrib.postgres.indexes.OpClass(
+                    django.db.models.functions.text.Upper("summary"),
+                    name="gin_trgm_ops",
+                ),
+                name="evidence_summary_trgm",
+            ),
+        ),
+        migrations.AddIndex(
+            model_name="evidence",
+            index=declarations.models.indexes.PostgreSQLGinIndex(
+                django.contrib.postgres.indexes.OpClass(
+                    django.db.models.functions.text.Upper("source_title"),
+                    name="gin_trgm_ops",
+                ),
+                name="evidence_source_trgm",
+            ),
         ),
     ]

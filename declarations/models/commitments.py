@@ -177,7 +177,7 @@ class CommitmentQuerySet(models.QuerySet):
             starts = models.Q(reference__startswith=text) | models.Q(
                 reference__startswith=text.upper()
             )
-            return self.annotate(search=search_vector()).filter(
+            return self.alias(search=search_vector()).filter(
                 models.Q(search=query) | starts
             )
         return self.filter(

@@ -6,13 +6,16 @@ corrects, and a corrected assessment no longer counts towards any status.
 """
 
 from django.conf import settings
+from django.contrib.postgres.indexes import OpClass
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, URLValidator
 from django.db import models
+from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils import timezone
 
 from .choices import Confidence, DatePrecision, Direction, Status
+from .indexes import PostgreSQLGinIndex
 
 http_url = URLValidator(schemes=["http", "https"])
 
@@ -133,6 +136,16 @@ class Evidence(models.Model):
                 fields=["-event_date", "-logged_at", "-id"],
                 condition=models.Q(retracted_at__isnull=True),
                 name="evidence_standing_latest",
+            ),
+            # Words of the summary and the source's title, for the admin's
+            # search (icontains: UPPER(...) LIKE).
+            PostgreSQLGinIndex(
+                OpClass(Upper("summary"), name="gin_trgm_ops"),
+                name="evidence_summary_trgm",
+            ),
+            PostgreSQLGinIndex(
+                OpClass(Upper("source_title"), name="gin_trgm_ops"),
+                name="evidence_source_trgm",
             ),
             # The changes log's new evidence and retractions, newest first.
             models.Index(fields=["-logged_at", "-id"], name="evidence_logged"),
@@ -308,6 +321,10 @@ class Assessment(models.Model):
                 name="assessment_in_force",
             ),
             models.Index(fields=["-recorded_at", "-id"], name="assessment_recorded"),
+            PostgreSQLGinIndex(
+                OpClass(Upper("rationale"), name="gin_trgm_ops"),
+                name="assessment_rationale_trgm",
+            ),
         ]
 
     def __str__(self):
