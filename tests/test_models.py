@@ -418,3 +418,26 @@ def test_periods_from_merges_runs_and_lets_the_last_recorded_of_a_day_hold():
         (Status.IN_PROGRESS, D(2006, 1, 1), D(2007, 1, 1)),
         (Status.IMPLEMENTED, D(2007, 1, 1), None),
     ]
+
+
+@pytest.mark.parametrize(
+    ("viewname", "argument"),
+    [
+        ("declarations:commitment-detail", "AST2005-05a"),
+        ("declarations:commitment-detail", "A.b_c-1"),
+        ("declarations:body-detail", "rats-council"),
+        ("declarations:declaration-detail", "astana-2005"),
+    ],
+)
+def test_object_urls_are_what_reverse_gives(viewname, argument):
+    from django.urls import reverse, set_script_prefix
+
+    from declarations.models.routes import object_url
+
+    assert object_url(viewname, argument) == reverse(viewname, args=[argument])
+    set_script_prefix("/tracker/")
+    try:
+        assert object_url(viewname, argument) == reverse(viewname, args=[argument])
+        assert object_url(viewname, argument).startswith("/tracker/")
+    finally:
+        set_script_prefix("/")

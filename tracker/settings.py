@@ -207,7 +207,11 @@ def cache_from_url(url: str) -> dict:
 # One cache layer: whole anonymous pages (declarations.page_cache), invalidated
 # after every write's commit through a generation key kept in the same cache.
 CACHE_URL = os.environ.get("CACHE_URL", "")
-CACHES = {"default": cache_from_url(CACHE_URL)}
+CACHES = {
+    "default": cache_from_url(CACHE_URL),
+    # No cache at all, for measuring pages without one (the benchmark).
+    "off": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+}
 TRACKER_PAGE_CACHE = "default"
 # How long a page may be kept. Every write through the app forgets the pages at
 # once; this bounds how long a write made outside it (SQL by hand) can go unseen.

@@ -4,10 +4,10 @@ from collections import defaultdict
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from .choices import BodyKind
+from .routes import object_url
 
 
 class BodyQuerySet(models.QuerySet):
@@ -125,7 +125,7 @@ class Body(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("declarations:body-detail", args=[self.slug])
+        return object_url("declarations:body-detail", self.slug)
 
     @property
     def label(self) -> str:

@@ -8,13 +8,13 @@ from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.core.exceptions import ValidationError
 from django.db import connections, models
 from django.db.models.functions import Coalesce
-from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from .choices import CommitmentKind, OverdueBand, Role, Status
 from .indexes import PostgreSQLGinIndex, PostgreSQLIndex
 from .records import Evidence
+from .routes import object_url
 from .scorecards import (
     OVERDUE_PAGE_BANDS,
     SCORECARD_GROUPS,
@@ -489,7 +489,7 @@ class Commitment(models.Model):
         return f"{self.reference}: {self.title}"
 
     def get_absolute_url(self):
-        return reverse("declarations:commitment-detail", args=[self.reference])
+        return object_url("declarations:commitment-detail", self.reference)
 
     def clean(self):
         errors = {}

@@ -6,9 +6,10 @@ from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Coalesce
-from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
+
+from .routes import object_url
 
 
 def _count_of(model_name: str):
@@ -103,7 +104,7 @@ class Declaration(models.Model):
         return f"{self.title} ({where}{self.date:%-d %B %Y})"
 
     def get_absolute_url(self):
-        return reverse("declarations:declaration-detail", args=[self.slug])
+        return object_url("declarations:declaration-detail", self.slug)
 
     def clean(self):
         if self.date and self.date > timezone.localdate():

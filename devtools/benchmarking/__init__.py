@@ -1,14 +1,18 @@
-"""Time the public pages through Django's full request stack, on whatever data the
-configured database holds.
+"""Time every public page and the admin changelists through Django's full request
+stack, on whatever data the configured database holds.
 
-Each page is requested once to warm up, then ``requests`` times with the clock
-running, then once more inside ``CaptureQueriesContext`` to count its SQL queries
-(counting needs the debug cursor, which would distort the timed runs, so those run
-with DEBUG off). The CSV export is also requested once under ``tracemalloc`` to
-measure how much memory it needs. The reference is what an editor would otherwise
-use: the admin changelist of commitments with a search and a filter, requested as a
-temporary superuser created inside a transaction that is rolled back afterwards, so
-the run leaves no user, session or login record behind.
+Each page is requested once to warm up, then ``requests`` times in each of three
+columns: with the page cache switched off (*no cache*: what every page costs by
+itself), each request right after a write has emptied the page cache (*after
+write*: what visitors get while analysts work), and served from the page cache
+(*cached*), whatever ``CACHE_URL`` sets. Its SQL queries are counted with and
+without the cache (on a miss they must be the same), its bytes printed, and for
+list pages its *floor* timed: the same rows by one query, written bare
+(``floor.py``), so that the median over the floor says what the page adds. The
+CSV export is also requested once under ``tracemalloc`` to measure its memory.
+Admin changelists are requested as a temporary superuser created inside a
+transaction that is rolled back afterwards, so the run leaves no user, session or
+login record behind. Nothing else is written.
 
 Pages and parameters are looked up in the URLconf, the views' FilterSets and Tables
 as they are; a page or parameter that does not exist is reported as missing.
@@ -31,10 +35,23 @@ from django.db.models import Count
 from django.test.utils import override_settings
 from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 
-from declarations.models import Body, Commitment, Declaration, Evidence, Status
+from declarations.models import (
+    Assessment,
+    Body,
+    Commitment,
+    Declaration,
+    Evidence,
+    Status,
+)
 
 from .report import Page, Report, Timing, percentile
-from .runner import Runner, data_sizes, describe_database, describe_machine
+from .runner import (
+    Runner,
+    data_sizes,
+    describe_cache,
+    describe_database,
+    describe_machine,
+)
 
 __all__ = [
     "DEFAULT_REQUESTS",
@@ -60,6 +77,8 @@ QUOTE_SAMPLE = 500
 # The search word is the one found in about this share of the sampled quotes: a
 # selective search, not one that returns everything.
 SEARCH_SHARE = 0.05
+# The changes log's deep page: about page 1,000 of 50 entries.
+DEEP_CHANGES = 50_000
 STOP_WORDS = {"member", "states", "parties", "heads", "council", "state", "shall"}
 
 
@@ -208,18 +227,40 @@ def plan_pages(targets: dict, as_of: datetime.date | None = None) -> list[Page]:
     path, missing = _url("declarations:overview")
     add("overview", _with(path, dated), missing)
     commitments = "declarations:commitment-list"
-    add_list("commitments", commitments, {})
+    add_list("commitments", commitments, {}, floor="commitments")
     if targets["body"]:
-        add_list("commitments ?body", commitments, {"body": targets["body"]})
+        add_list(
+            "commitments ?body",
+            commitments,
+            {"body": targets["body"]},
+            floor="commitments",
+        )
     else:
         add("commitments ?body", "", "no body in the database")
-    add_list("commitments ?status", commitments, {"status": STATUS_FILTER})
+    add_list(
+        "commitments ?status",
+        commitments,
+        {"status": STATUS_FILTER},
+        floor="commitments",
+    )
     if targets["word"]:
-        add_list("commitments ?q", commitments, {"q": targets["word"]})
+        add_list(
+            "commitments ?q", commitments, {"q": targets["word"]}, floor="commitments"
+        )
     else:
         add("commitments ?q", "", "no quote in the database")
-    add_list("commitments ?sort=deadline", commitments, {"sort": "deadline"})
-    add_list("commitments deep page", commitments, {"page": _deep_page(commitments)})
+    add_list(
+        "commitments ?sort=deadline",
+        commitments,
+        {"sort": "deadline"},
+        floor="commitments",
+    )
+    add_list(
+        "commitments deep page",
+        commitments,
+        {"page": _deep_page(commitments)},
+        floor="commitments",
+    )
     add_detail(
         "commitment detail",
         "declarations:commitment-detail",
@@ -227,23 +268,51 @@ def plan_pages(targets: dict, as_of: datetime.date | None = None) -> list[Page]:
         "commitment",
     )
     add_detail("body scorecard", "declarations:body-detail", targets["body"], "body")
+    pages[-1].floor = "commitments"
     path, missing = _url("declarations:overdue")
     if not missing:
         params, missing = _list_params(
             path, {"as_of": as_of.isoformat() if as_of else OVERDUE_AS_OF}
         )
         path = _with(path, params)
-    add("overdue (past date)", path, missing)
+    add("overdue (past date)", path, missing, floor="commitments")
     add_detail(
         "reader",
         "declarations:declaration-detail",
         targets["declaration"],
         "declaration",
     )
+    add_list("bodies", "declarations:body-list", {}, floor="bodies")
+    add_list("declarations", "declarations:declaration-list", {}, floor="declarations")
+    path, missing = _url("declarations:methodology")
+    add("methodology", path, missing)
+    path, missing = _url("declarations:changes")
+    add("changes", path, missing)
+    deep = _deep_changes_position()
+    add(
+        "changes deep",
+        _with(path, {"before": deep}) if deep else "",
+        missing or ("" if deep else "fewer than 50,000 changes"),
+    )
+    path, missing = _url("declarations:feed-evidence")
+    add("evidence feed", path, missing)
     add_list("CSV export (all)", commitments, {"export": "csv"}, export=True)
     path, missing = _url("declarations:feed-deadlines")
     add("iCalendar feed", path, missing)
-    add("admin changelist", *_admin_changelist(targets["word"]), admin=True)
+    word = targets["word"]
+    for model, label in (
+        (Commitment, "commitments"),
+        (Evidence, "evidence"),
+        (Assessment, "assessments"),
+    ):
+        path, missing = _admin_changelist(model)
+        add(f"admin {label}", path, missing, admin=True)
+        add(
+            f"admin {label} ?q",
+            _with(path, {"q": word}) if word and path else "",
+            missing or ("" if word else "no word to search for"),
+            admin=True,
+        )
     return pages
 
 
@@ -257,24 +326,25 @@ def _deep_page(url_name: str) -> int:
     return max(1, pages // 2)
 
 
-def _admin_changelist(word: str) -> tuple[str, str]:
-    if not admin.site.is_registered(Commitment):
-        return "", "Commitment is not registered in the admin"
-    model_admin = admin.site.get_model_admin(Commitment)
-    path, missing = _url("admin:declarations_commitment_changelist")
-    if missing:
-        return "", missing
-    # list_filter holds field names, (name, filter class) pairs and filter classes.
-    filters = [
-        f if isinstance(f, str) else f[0] if isinstance(f, tuple | list) else None
-        for f in model_admin.list_filter
-    ]
-    params = {}
-    if word and model_admin.search_fields:
-        params["q"] = word
-    if "current_status" in filters:
-        params["current_status__exact"] = STATUS_FILTER
-    return _with(path, params), ""
+def _admin_changelist(model) -> tuple[str, str]:
+    """(path, '') of the model's admin changelist, or ('', why it is missing)."""
+    if not admin.site.is_registered(model):
+        return "", f"{model.__name__} is not registered in the admin"
+    return _url(f"admin:declarations_{model._meta.model_name}_changelist")
+
+
+def _deep_changes_position() -> str:
+    """A position in the changes log about 50,000 entries down (page 1,000): the
+    moment of the evidence logged that many entries ago, or '' if there are not
+    that many."""
+    from declarations.views.changes import Position
+
+    row = (
+        Evidence.objects.order_by("-logged_at", "-id")
+        .values_list("logged_at", "pk")[DEEP_CHANGES : DEEP_CHANGES + 1]
+        .first()
+    )
+    return Position(row[0], "evidence", row[1]).encode() if row else ""
 
 
 # -- The run -----------------------------------------------------------------------
@@ -299,7 +369,8 @@ def run(
         pages = [p for p in pages if p.name in only or p.admin]
     runner = Runner(requests, export_requests, progress, page_budget)
     allowed = [*settings.ALLOWED_HOSTS, "localhost"]
-    with override_settings(ALLOWED_HOSTS=allowed):
+    floors = "devtools.benchmarking.floor"
+    with override_settings(ALLOWED_HOSTS=allowed, ROOT_URLCONF=floors):
         # First, before other pages raise the RSS high-water mark.
         export = next((p for p in pages if p.export), None)
         memory = runner.export_memory(export, trace_memory) if export else {}
@@ -310,10 +381,6 @@ def run(
             else runner.measure(p, warmed=p.export and memory.get("status") == 200)
             for p in pages
         ]
-    reference = next((t.median for t in timings if t.page.admin), None)
-    for timing in timings:
-        if reference and timing.median is not None:
-            timing.ratio = timing.median / reference
     return Report(
         requests=requests,
         export_requests=export_requests,
@@ -324,5 +391,6 @@ def run(
         database=describe_database(),
         machine=describe_machine(),
         export_memory=memory,
+        cache=describe_cache(),
         seconds=time.monotonic() - started,
     )

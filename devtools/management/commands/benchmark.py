@@ -22,9 +22,10 @@ def iso_date(value: str) -> datetime.date:
 
 class Command(BaseCommand):
     help = (
-        "Time the public pages through Django's full request stack (median, p95, "
-        "SQL queries, ratio to the admin changelist) and the CSV export's memory. "
-        "Nothing is written: the temporary superuser is rolled back."
+        "Time every public page and the admin changelists (no cache, after a "
+        "write, cached; queries, bytes, the floor of list pages) and the CSV "
+        "export's memory. Nothing is written: the temporary superuser is rolled "
+        "back."
     )
 
     def add_arguments(self, parser):
