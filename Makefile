@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install install-test run test lint format browser clean load-test fault-test
+.PHONY: install install-test install-load run test lint format browser redis clean load-test fault-test
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=...)")'
@@ -25,6 +25,12 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e ".[test]"
 	touch $@ $(VENV)/.installed
 
+install-load: $(VENV)/.installed-load
+
+$(VENV)/.installed-load: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[load]"
+	touch $@
+
 # Install, migrate, load the Astana codebook into an empty database, and serve.
 run: install
 	DJANGO_DEBUG=1 $(BIN)/python manage.py bootstrap
@@ -43,11 +49,22 @@ browser:
 	    echo "chromium is not installed: browser tests will be skipped (apt-get install chromium)"; \
 	  fi; }
 
-# 20 clients for 60 s against gunicorn + PostgreSQL (database tracker_load, recreated).
-load-test: install
-	$(BIN)/python scripts/load_test.py --clients 20 --seconds 60
+# Debian's Redis for the page cache (the tests and the load test start their own).
+redis:
+	@command -v redis-server >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && apt-get install -y -qq redis-server >/dev/null; \
+	  else \
+	    echo "redis-server is not installed: its tests will be skipped (apt-get install redis-server)"; \
+	  fi; }
 
-fault-test: install
+# locust against gunicorn + PostgreSQL (database tracker_load, recreated): 20 users
+# for 60 s, then the service's stated load (10 reads/s, a write a minute).
+load-test: install-load
+	$(BIN)/python scripts/load_test.py --clients 20 --seconds 60
+	$(BIN)/python scripts/load_test.py --profile target --seconds 120
+
+fault-test: install-load
 	$(BIN)/python scripts/load_test.py --clients 20 --seconds 60 --fault restart-postgres
 	$(BIN)/python scripts/load_test.py --clients 20 --seconds 60 --fault kill-worker
 
