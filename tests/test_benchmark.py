@@ -6,8 +6,6 @@ import io
 import json
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.sessions.models import Session
 from django.core.management import CommandError, call_command
 
 from devtools import benchmarking, synthetic
@@ -27,17 +25,44 @@ PAGES = [
     "body scorecard",
     "overdue (past date)",
     "reader",
+    "bodies",
+    "declarations",
+    "methodology",
+    "changes",
+    "changes deep",
+    "evidence feed",
     "CSV export (all)",
     "iCalendar feed",
-    "admin changelist",
+    "admin commitments",
+    "admin commitments ?q",
+    "admin evidence",
+    "admin evidence ?q",
+    "admin assessments",
+    "admin assessments ?q",
 ]
+LISTS = {
+    "commitments",
+    "commitments ?body",
+    "commitments ?status",
+    "commitments ?q",
+    "commitments ?sort=deadline",
+    "commitments deep page",
+    "body scorecard",
+    "overdue (past date)",
+    "bodies",
+    "declarations",
+}
+
+
+def generate():
+    synthetic.generate(
+        commitments=120, evidence=300, assessments=240, declarations=3, until=UNTIL
+    )
 
 
 @pytest.fixture
 def data():
-    synthetic.generate(
-        commitments=120, evidence=300, assessments=240, declarations=3, until=UNTIL
-    )
+    generate()
 
 
 def benchmark(*args):
@@ -46,62 +71,14 @@ def benchmark(*args):
     return out.getvalue(), err.getvalue()
 
 
-def test_prints_every_page_with_its_figures(data):
-    users, sessions = get_user_model().objects.count(), Session.objects.count()
-    out, err = benchmark()
-    print(out)  # the figures, for whoever runs the suite with -s
-    rows = {}
-    for line in out.splitlines():
-        for name in PAGES:
-            if line.startswith(name + "  ") or line.startswith(name + " "):
-                rows.setdefault(name, line)
-    assert set(rows) == set(PAGES)
-    for name, line in rows.items():
-        assert "missing" not in line and "error" not in line, line
-        fields = line[len(name) :].split()
-        status, runs, cold, median, p95, queries, ratio = fields[:7]
-        assert status == "200"
-        assert runs == "2"
-        assert name == "CSV export (all)" or float(cold.replace(",", "")) > 0
-        assert float(median.replace(",", "")) > 0
-        assert float(p95.replace(",", "")) >= float(median.replace(",", ""))
-        assert int(queries) > 0
-        assert float(ratio) > 0
-    assert "Data: 3 declarations, 120 commitments, 300 evidence, 240 assessments" in out
-    assert "Database: " in out and "CPUs" in out
-    assert "CSV export: first byte median" in out
-    assert "streamed" in out
-    assert "CSV export memory: tracemalloc peak" in out
-    assert "commitments ?q" in err  # progress on stderr
-    # The temporary superuser, its session and its login left no trace.
-    assert get_user_model().objects.count() == users
-    assert Session.objects.count() == sessions
-
-
-def test_json_has_the_same_figures(data):
+def test_the_command_prints_json_for_the_pages_asked(data):
     out, _ = benchmark(
-        "--json", "--as-of=2020-01-01", "--requests=1", "--export-requests=1"
+        "--json", "--as-of=2020-01-01", "--requests=1", "--page=overview"
     )
     report = json.loads(out)
-    pages = {page["name"]: page for page in report["pages"]}
-    assert list(pages) == PAGES
-    for page in pages.values():
-        assert page["status"] == 200, page
-        assert page["requests"] == 1
-        assert page["median_ms"] > 0 and page["p95_ms"] == page["median_ms"]
-        assert page["queries"] > 0 and page["bytes"] > 0
-        assert page["ratio_to_admin"] > 0
-    assert pages["admin changelist"]["ratio_to_admin"] == 1
-    assert "as_of=2020-01-01" in pages["overview"]["url"]
-    assert "as_of=2020-01-01" in pages["overdue (past date)"]["url"]
-    assert "as_of" not in pages["admin changelist"]["url"]
-    assert pages["CSV export (all)"]["first_byte_median_ms"] > 0
-    assert pages["CSV export (all)"]["streamed"] in (True, False)
-    assert report["export_memory"]["tracemalloc_peak_mib"] > 0
-    assert report["data"]["commitments"] == 120
-    assert report["database"]["vendor"] in ("sqlite", "postgresql")
-    assert report["machine"]["cpus"] >= 1
-    assert report["targets"]["word"]
+    assert [page["name"] for page in report["pages"]] == ["overview"]
+    assert "as_of=2020-01-01" in report["pages"][0]["url"]
+    assert report["pages"][0]["no_cache"]["median_ms"] > 0
 
 
 def test_a_missing_page_or_parameter_is_reported_not_fatal(data, monkeypatch):
@@ -122,7 +99,7 @@ def test_a_missing_page_or_parameter_is_reported_not_fatal(data, monkeypatch):
     assert "no sortable column" in missing
     out, _ = benchmark("--page=overview", "--page=iCalendar feed")
     assert "iCalendar feed                missing: no URL named" in out
-    assert "overview" in out and "admin changelist" in out
+    assert "overview" in out and "admin commitments" not in out
 
 
 def test_refuses_an_empty_database():
@@ -149,4 +126,4 @@ def test_a_page_budget_limits_the_timed_requests(data):
     assert report["export_memory"]["tracemalloc_peak_mib"] is None
     assert report["export_memory"]["rss_growth_mib"] >= 0
     assert report["page_budget_seconds"] == 0.000001
-    assert [page["requests"] for page in report["pages"]] == [1, 1, 1]
+    assert [page["requests"] for page in report["pages"]] == [1, 1]

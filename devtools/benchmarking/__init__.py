@@ -366,7 +366,7 @@ def run(
     targets = pick_targets()
     pages = plan_pages(targets, as_of)
     if only:
-        pages = [p for p in pages if p.name in only or p.admin]
+        pages = [p for p in pages if p.name in only]
     runner = Runner(requests, export_requests, progress, page_budget)
     allowed = [*settings.ALLOWED_HOSTS, "localhost"]
     floors = "devtools.benchmarking.floor"

@@ -65,8 +65,7 @@ class Command(BaseCommand):
             "--page",
             action="append",
             dest="only",
-            help="Only this page (by its printed name; repeatable). The admin "
-            "changelist is always timed, as the reference.",
+            help="Only this page (by its printed name; repeatable).",
         )
         parser.add_argument(
             "--json", action="store_true", dest="as_json", help="Print JSON."
