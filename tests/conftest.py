@@ -1,6 +1,7 @@
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
+from django.db import transaction
 
 from tests.factories import UserFactory
 
@@ -15,10 +16,20 @@ def superuser(db):
     return UserFactory(username="admin", is_staff=True, is_superuser=True)
 
 
+@pytest.fixture(scope="module")
+def _codebook_loaded(django_db_setup, django_db_blocker):
+    """The codebook, loaded once for a module in a transaction rolled back after it:
+    each test's own transaction (the ``db`` fixture) nests inside, so a test's
+    changes go with it."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("loaddata", "astana_2005", verbosity=0)  # and derives
+        yield
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def codebook(db):
+def codebook(_codebook_loaded, db):
     """The shipped Astana codebook, for the tests that check the shipped data."""
-    call_command("loaddata", "astana_2005", verbosity=0)  # and derives
 
 
 @pytest.fixture(autouse=True)
