@@ -51,12 +51,10 @@ def _latest_assessment():
 
 
 def commitment_lock(commitment_id: int) -> Commitment:
-    """The commitment, locked until the transaction ends, with its declaration
-    and ``latest_assessment_id`` (the last one recorded, of any kind)."""
+    """The commitment, locked until the transaction ends, with its declaration."""
     return (
         Commitment.objects.select_for_update(no_key=True, of=("self",))
         .select_related("declaration")
-        .annotate(latest_assessment_id=models.Subquery(_latest_assessment()))
         .get(pk=commitment_id)
     )
 
@@ -134,7 +132,10 @@ def assessment_record(
     """
     commitment = commitment_lock(commitment.pk)
     if expected_latest_id is not ...:
-        latest_id = commitment.latest_assessment_id
+        # Read after the lock is held, in a statement of its own: a writer that
+        # waited for the lock must see what the one before it committed (the
+        # locking statement's own snapshot predates the wait).
+        latest_id = latest_assessment_id(commitment)
         if latest_id != expected_latest_id:
             raise StaleAssessment(
                 Assessment.objects.select_related("recorded_by").get(pk=latest_id)
