@@ -37,5 +37,5 @@ def deadline_revise(
     )
     revision.full_clean()
     revision.save()
-    status_derive(commitment_ids=[deadline.pk])
+    status_derive(commitment_ids=[deadline.pk], locked=True)
     return revision

@@ -74,7 +74,7 @@ def evidence_log(*, commitment: Commitment, logged_by, **fields) -> Evidence:
     if evidence.accessed_on:
         _not_in_future(evidence.accessed_on, "accessed_on", "accessed date")
     evidence.save()
-    status_derive(commitment_ids=[commitment.pk])
+    status_derive(commitment_ids=[commitment.pk], locked=True)
     return evidence
 
 
@@ -94,7 +94,7 @@ def evidence_retract(*, evidence: Evidence, retracted_by, reason: str) -> Eviden
     evidence.retraction_reason = reason.strip()
     evidence.full_clean()
     evidence.save(update_fields=["retracted_at", "retracted_by", "retraction_reason"])
-    status_derive(commitment_ids=[evidence.commitment_id])
+    status_derive(commitment_ids=[evidence.commitment_id], locked=True)
     return evidence
 
 
@@ -196,5 +196,5 @@ def assessment_record(
     Assessment.evidence.through.objects.bulk_create(
         Assessment.evidence.through(assessment=assessment, evidence=e) for e in evidence
     )
-    status_derive(commitment_ids=[commitment.pk])
+    status_derive(commitment_ids=[commitment.pk], locked=True)
     return assessment

@@ -83,14 +83,18 @@ def _counted_history(assessments):
 
 
 @transaction.atomic(savepoint=False)
-def status_derive(*, commitment_ids: Iterable[int] | None = None) -> int:
+def status_derive(
+    *, commitment_ids: Iterable[int] | None = None, locked: bool = False
+) -> int:
     """Derive the status periods, the derived state and the tallies of the given
     commitments (of every commitment when ``commitment_ids`` is None), replacing
     what was derived before; ids of commitments that no longer exist are skipped.
 
     Returns how many of them have at least one assessment that counts. Each
-    batch locks its commitments first (in id order), so a derivation never
-    interleaves with another write of the same commitment.
+    batch locks its commitments first (in id order), in a statement of its own,
+    so a derivation never interleaves with another write of the same commitment
+    and reads what that write committed; ``locked`` when the caller holds the
+    locks already (the services take them first).
     """
     today = timezone.localdate()
     if commitment_ids is None:
@@ -117,9 +121,9 @@ def _derive_everything(today) -> int:
     assessed = 0
     for start in range(0, len(ids), BATCH):
         batch = ids[start : start + BATCH]
-        sources = _sources(
-            Commitment.objects.filter(pk__gte=batch[0], pk__lte=batch[-1])
-        )
+        commitments = Commitment.objects.filter(pk__gte=batch[0], pk__lte=batch[-1])
+        list(_locking(commitments).values_list("pk", flat=True))
+        sources = _sources(commitments)
         assessed += _write(sources, today, deltas=False, counts=counts)
     FigureTally.objects.bulk_create(
         (
@@ -133,8 +137,12 @@ def _derive_everything(today) -> int:
     return assessed
 
 
+def _locking(commitments):
+    return commitments.select_for_update(no_key=True, of=("self",)).order_by("pk")
+
+
 def _sources(commitments) -> dict[int, _Source]:
-    """The sources of the given commitments, locked, in three queries."""
+    """The sources of the given (locked) commitments, in three queries."""
     latest_evidence = (
         Evidence.objects.standing()
         .filter(commitment=models.OuterRef("pk"))
@@ -142,8 +150,7 @@ def _sources(commitments) -> dict[int, _Source]:
         .values("event_date")[:1]
     )
     rows = (
-        commitments.select_for_update(no_key=True, of=("self",))
-        .order_by("pk")
+        commitments.order_by("pk")
         .annotate(last_evidence_on=models.Subquery(latest_evidence))
         .values_list(
             "pk",
