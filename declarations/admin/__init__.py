@@ -2,19 +2,22 @@
 
 Evidence and assessments are history. Analysts write them through the public pages
 (services do the checks); here they are shown read-only, and a deadline change is
-saved as a revision with its reason.
+saved as a revision with its reason. Proposed commitments are reviewed in
+``proposals``.
 """
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Prefetch
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import services
-from .models import (
+from .. import services
+from ..models import (
     Assessment,
     Body,
     Commitment,
@@ -28,7 +31,7 @@ from .models import (
     Role,
     Status,
 )
-from .page_cache import pages_changed
+from ..page_cache import pages_changed
 
 
 class DerivesFromTheCodebook:
@@ -86,6 +89,30 @@ class DeclarationAdmin(DerivesFromTheCodebook, SimpleHistoryAdmin):
     date_hierarchy = "date"
     readonly_fields = ["content_hash", "source_file", "imported_at"]
     inlines = [ParagraphInline]
+    actions = ["propose_commitments"]
+
+    @admin.action(
+        description="Propose commitments for review (a rules-first draft)",
+        permissions=["change"],
+    )
+    def propose_commitments(self, request, queryset):
+        for declaration in queryset:
+            created = services.proposals_store(declaration=declaration)
+            url = (
+                reverse("admin:declarations_commitmentproposal_changelist")
+                + f"?declaration__id__exact={declaration.pk}&status__exact=pending"
+            )
+            self.message_user(
+                request,
+                format_html(
+                    '{}: {} new proposal(s). <a href="{}">Review the pending '
+                    "proposals</a>.",
+                    declaration.slug,
+                    len(created),
+                    url,
+                ),
+                messages.SUCCESS,
+            )
 
     def affected(self, obj):
         return list(obj.commitments.values_list("pk", flat=True))
@@ -439,3 +466,6 @@ class AssessmentAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_select_related = ["commitment", "member_state", "recorded_by"]
     search_fields = ["commitment__reference", "rationale"]
     date_hierarchy = "as_of"
+
+
+from .proposals import CommitmentProposalAdmin  # noqa: E402, F401
