@@ -62,6 +62,12 @@ ORGAN_ACTS = re.compile(
     r"^(?:\w+ly\s+)?(?:grant|approve|adopt|admit|appoint|endorse|confer|meet|"
     r"convene|hold|sign|accept|elect|designate)\b"
 )
+# A subject that names a body by its proper name: "The Quad Space Working Group".
+NEW_BODY = re.compile(
+    r"^(?:[Tt]he\s+)?(?P<name>(?:[A-Z][\w’'-]*\s+)+(?:Working\s+Group|Task\s+Force|"
+    r"Group|Council|Committee|Commission|Secretariat|Board|Forum|Agency|Ministry|"
+    r"Centre|Center|Structure|Fund|Bank|Office|Network|Organi[sz]ation))$"
+)
 IMPLIED = (
     "Implied actor: no agent is named, so the member states (coding manual, "
     "section 3, rule 6)."
@@ -209,6 +215,19 @@ class _Reader:
             if before and before[-1].lower() in PREPOSITIONS:
                 continue
             return self.actor_of(m, act), event
+        named = NEW_BODY.match(text[start:end].strip())
+        if named:
+            # A body the registry lacks (coding manual, section 4: create it).
+            name = named["name"]
+            return (
+                _Actor(
+                    [ProposedBody(name, "responsible")],
+                    name,
+                    f"'{name}' is not in the body registry yet: add it (or choose "
+                    "an existing body) before accepting.",
+                ),
+                event,
+            )
         return None, event
 
     # --- clauses ----------------------------------------------------------------
@@ -396,7 +415,7 @@ class _Reader:
     def propose_item(self, number, text, intro: _Intro) -> list[Proposal]:
         bullet = BULLET.match(text)
         start = bullet.end() if bullet else 0
-        quote = _trim(text[start:]).rstrip(";")
+        quote = _trim(text[start:]).rstrip(";.").rstrip()
         if not quote:
             return []
         actor = intro.actor or self.party_actor(IMPLIED)

@@ -73,7 +73,7 @@ MODAL = re.compile(
     r"(?!be\b)[a-z]+)|(?:is|are)\s+(?:going|willing|ready|determined|prepared|"
     r"resolved|committed|intended)\s+to|(?:(?:remain|remains|were|was|have|has|"
     r"fully|firmly|also)\s+)?committed\s+to|intends?\s+to|undertakes?\s+to|"
-    r"commits?\s+(?:itself\s+|themselves\s+)?to|pledges?\s+to|plans?\s+to|"
+    r"(?:re)?commits?\s+(?:itself\s+|themselves\s+)?to|pledges?\s+to|plans?\s+to|"
     r"aims?\s+to|seeks?\s+to|will\s+continue|continues?\s+to)\b"
 )
 NOT_A_MODAL_BEFORE = re.compile(
@@ -82,7 +82,7 @@ NOT_A_MODAL_BEFORE = re.compile(
     re.IGNORECASE,
 )
 DECISION = re.compile(
-    r"\b(?:have|has|had)?\s*(?:agreed|decided|resolved|determined|instructed|"
+    r"\b(?:have|has|had)?\s*(?:agreed|decided|resolved|instructed|"
     r"tasked|mandated|entrusted)\s+(?:that|to|on)\b|\b(?:agree|agrees|decide|"
     r"decides|resolve|resolves)\s+(?:that|to)\b|\b(?:is|are)\s+in\s+agreement\s+"
     r"(?:to|that)\b|\b(?:instruct|instructs|task|tasks|mandate|mandates|charge|"
@@ -139,8 +139,10 @@ ACTION_BEFORE = re.compile(
 )
 ANNOUNCE = re.compile(
     r"\b(?:announce|announces|announced)\s+(?:today\s+)?(?:(?:the|our|a|an|its|"
-    r"their)\s+)?(?:\w+[’']?s?\s+){0,2}?(?P<act>commitment|establishment|launch|"
-    r"creation|decision|intention|plan|adoption)\b"
+    r"their)\s+)?(?:[\w-]+[’']?s?\s+){0,5}?(?P<act>commitment|establishment|launch|"
+    r"creation|decision|intention|plan|adoption|initiative|programme|program|"
+    r"partnership|fund|mechanism|framework|working\s+group|network|fellowship|"
+    r"centre|center|track)\b"
 )
 # Verbs of attitude: "it is necessary to respect ..." states a principle.
 ATTITUDE = re.compile(
@@ -326,7 +328,8 @@ def find_cue(text: str, start: int, end: int) -> Cue | None:
         ),
         None,
     )
-    if frame:
+    modal = first_modal(text, start, end)
+    if frame and (modal is None or start + frame.start() < modal.start()):
         that = re.search(r"\bthat\b", clause[frame.end() : frame.end() + 40])
         if not that:
             return None  # "noted an important role of ...": no clause framed
