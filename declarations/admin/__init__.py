@@ -416,56 +416,5 @@ class DeadlineAdmin(DerivesFromTheCodebook, SimpleHistoryAdmin):
             super().save_model(request, obj, form, change)
 
 
-@admin.register(DeadlineRevision)
-class DeadlineRevisionAdmin(ReadOnlyMixin, admin.ModelAdmin):
-    list_display = [
-        "deadline",
-        "revised_at",
-        "revised_by",
-        "old_window_display",
-        "new_window_display",
-        "reason",
-    ]
-    list_select_related = ["deadline__commitment", "revised_by"]
-    search_fields = ["deadline__commitment__reference", "reason"]
-
-
-@admin.register(Evidence)
-class EvidenceAdmin(ReadOnlyMixin, admin.ModelAdmin):
-    list_display = [
-        "commitment",
-        "event_date",
-        "summary",
-        "source_title",
-        "direction",
-        "logged_by",
-        "is_retracted",
-    ]
-    list_filter = ["direction", "commitment__declaration"]
-    list_select_related = ["commitment", "logged_by"]
-    search_fields = ["summary", "source_title", "source_url", "commitment__reference"]
-    date_hierarchy = "event_date"
-
-    @admin.display(boolean=True, description="retracted")
-    def is_retracted(self, obj):
-        return obj.is_retracted
-
-
-@admin.register(Assessment)
-class AssessmentAdmin(ReadOnlyMixin, admin.ModelAdmin):
-    list_display = [
-        "commitment",
-        "status",
-        "as_of",
-        "member_state",
-        "confidence",
-        "recorded_by",
-        "recorded_at",
-    ]
-    list_filter = ["status", "confidence", "commitment__declaration"]
-    list_select_related = ["commitment", "member_state", "recorded_by"]
-    search_fields = ["commitment__reference", "rationale"]
-    date_hierarchy = "as_of"
-
-
 from .proposals import CommitmentProposalAdmin  # noqa: E402, F401
+from .records import AssessmentAdmin  # noqa: E402, F401

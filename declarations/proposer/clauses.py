@@ -334,11 +334,11 @@ def find_cue(text: str, start: int, end: int) -> Cue | None:
         if not that:
             return None  # "noted an important role of ...": no clause framed
         inner = start + frame.end() + that.end()
-        return _modal_cue(text, inner, end, embedded=True)
-    return _modal_cue(text, start, end)
+        return modal_cue(text, inner, end, embedded=True)
+    return modal_cue(text, start, end)
 
 
-def _modal_cue(text: str, start: int, end: int, *, embedded=False) -> Cue | None:
+def modal_cue(text: str, start: int, end: int, *, embedded=False) -> Cue | None:
     clause = text[start:end]
     if m := LIGHT_PASSIVE.search(clause):
         return Cue(
@@ -387,46 +387,3 @@ def _modal_cue(text: str, start: int, end: int, *, embedded=False) -> Cue | None
         embedded=embedded,
         quote_from=start if embedded else None,
     )
-
-
-# --- splitting one commitment into the acts it joins ----------------------------
-
-SPLITS = [
-    # "..., as well as arranging ...", "..., as well as to be involved ..."
-    re.compile(r",\s+as\s+well\s+as\s+(?=(?:to\s+[a-z]+|[a-z]+ing)\b)"),
-    # "... will give ..., and also will approve ..."
-    re.compile(r",?\s+and\s+(?:also\s+)?(?=(?:will|shall|should)\s+[a-z])"),
-    # "for strengthening X and renaming the Y"
-    re.compile(r"(?<!,)\s+and\s+(?=[a-z]+ing\s+(?:the|a|an|its|their|his|her|our)\b)"),
-]
-
-
-def split_points(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Where a commitment clause joins separate acts: (end of one part, start of
-    the next), in order. A preposition repeated after 'and' ('take part in X
-    and in Y') joins two objects of one verb that can be done apart."""
-    points = []
-    for pattern in SPLITS:
-        for m in pattern.finditer(text, start, end):
-            left, right = text[start : m.start()], text[m.end() : end]
-            if len(left.split()) >= 3 and len(right.split()) >= 3:
-                if pattern is SPLITS[2] and not re.search(r"\b[a-z]+ing\b", left):
-                    continue
-                points.append((m.start(), m.start() + (m.end() - m.start())))
-    for prep in ("in", "for", "on"):
-        first = re.search(rf"\b{prep}\s+the\b", text[start:end])
-        if not first:
-            continue
-        for m in re.finditer(rf",?\s+and\s+(?={prep}\s+the\b)", text[start:end]):
-            if (
-                m.start() > first.end()
-                and len(text[start + m.end() : end].split()) >= 3
-            ):
-                points.append((start + m.start(), start + m.end()))
-    points = sorted(set(points))
-    kept, last = [], start
-    for a, b in points:
-        if a >= last:
-            kept.append((a, b))
-            last = b
-    return kept
