@@ -14,7 +14,9 @@ D = datetime.date
 
 
 def figure(out: str, label: str) -> float:
-    match = re.search(rf"^{re.escape(label)}:\s+([\d.]+)% \((\d+) of (\d+)\)", out, re.M)
+    match = re.search(
+        rf"^{re.escape(label)}:\s+([\d.]+)% \((\d+) of (\d+)\)", out, re.M
+    )
     assert match, f"{label!r} not printed:\n{out}"
     return float(match[1])
 
@@ -44,7 +46,9 @@ def test_it_prints_its_figures_on_the_shipped_codebook(printed):
 def test_it_lists_the_misses_and_the_disagreements(printed):
     assert "Missed (1):\n  AST2005-12 ¶12: granting the SCO observer status" in printed
     assert "Proposed, not coded (1):\n  ¶11: They also consider necessary" in printed
-    assert "AST2005-39: coded CHS; proposed Shanghai Cooperation Organization" in printed
+    assert (
+        "AST2005-39: coded CHS; proposed Shanghai Cooperation Organization" in printed
+    )
     assert "Deadline kind differs (0):" in printed
 
 
@@ -99,7 +103,14 @@ def test_bodies_roles_kinds_and_windows_are_compared_on_the_pairs():
     window = (D(2005, 7, 5), D(2006, 12, 31), "year")
     result = compare(
         [
-            coded("X-1a", 1, "A will do B by 2006", {(1, "responsible")}, "calendar", window),
+            coded(
+                "X-1a",
+                1,
+                "A will do B by 2006",
+                {(1, "responsible")},
+                "calendar",
+                window,
+            ),
             coded("X-1b", 1, "C will do D", {(2, "responsible"), (3, "supporting")}),
         ],
         [

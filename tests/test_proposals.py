@@ -57,7 +57,9 @@ PARAGRAPHS = [
 @pytest.fixture
 def declaration():
     declaration = DeclarationFactory(
-        slug="steppe-2005", reference_prefix="STE2005", full_text="\n\n".join(PARAGRAPHS)
+        slug="steppe-2005",
+        reference_prefix="STE2005",
+        full_text="\n\n".join(PARAGRAPHS),
     )
     for number, text in enumerate(PARAGRAPHS, start=1):
         ParagraphFactory(declaration=declaration, number=number, text=text)
@@ -89,7 +91,7 @@ def by_paragraph(proposals, number):
     return next(p for p in proposals if p.paragraph.number == number)
 
 
-# --- storing -------------------------------------------------------------------------
+# --- storing ------------------------------------------------------------------------
 
 
 def test_proposals_are_stored_pending_and_not_proposed_twice(declaration):
@@ -101,7 +103,10 @@ def test_proposals_are_stored_pending_and_not_proposed_twice(declaration):
     assert [(b.body.slug, b.role) for b in cnc.bodies.all()] == [
         ("cnc", Role.RESPONSIBLE)
     ]
-    assert (cnc.deadline_kind, cnc.deadline_wording) == ("calendar", "by the end of 2006")
+    assert (cnc.deadline_kind, cnc.deadline_wording) == (
+        "calendar",
+        "by the end of 2006",
+    )
     assert services.proposals_store(declaration=declaration) == []
     assert Commitment.objects.count() == 0  # nothing enters the codebook
 
@@ -122,7 +127,7 @@ def test_the_organisation_not_in_the_registry_is_proposed_by_name(declaration):
     assert (link.name, link.body, link.role) == ("Steppe Union", None, "responsible")
 
 
-# --- the service -----------------------------------------------------------------------
+# --- the service --------------------------------------------------------------------
 
 
 def test_accepting_creates_the_commitment_its_bodies_and_deadline(declaration, editor):
@@ -130,7 +135,7 @@ def test_accepting_creates_the_commitment_its_bodies_and_deadline(declaration, e
     commitment = services.proposal_accept(proposal=proposal, accepted_by=editor)
     assert commitment.reference == "STE2005-03"
     assert commitment.quote == proposal.quote
-    assert [(l.body.slug, l.role) for l in commitment.body_links.all()] == [
+    assert [(link.body.slug, link.role) for link in commitment.body_links.all()] == [
         ("cnc", "responsible")
     ]
     deadline = commitment.deadline
@@ -156,12 +161,16 @@ def test_accepting_creates_the_commitment_its_bodies_and_deadline(declaration, e
 
 def test_references_follow_the_declarations_scheme(declaration, editor):
     paragraph = declaration.paragraphs.get(number=4)
-    CommitmentFactory(declaration=declaration, paragraph=paragraph, reference="STE2005-04")
+    CommitmentFactory(
+        declaration=declaration, paragraph=paragraph, reference="STE2005-04"
+    )
     assert (
         services.next_reference(declaration=declaration, paragraph_number=4)
         == "STE2005-04b"
     )
-    CommitmentFactory(declaration=declaration, paragraph=paragraph, reference="STE2005-04b")
+    CommitmentFactory(
+        declaration=declaration, paragraph=paragraph, reference="STE2005-04b"
+    )
     assert (
         services.next_reference(declaration=declaration, paragraph_number=4)
         == "STE2005-04c"
@@ -187,7 +196,7 @@ def test_accepting_a_body_the_registry_lacks_is_refused_and_writes_nothing(
     )
     proposal.bodies.update(body=union)
     commitment = services.proposal_accept(proposal=proposal, accepted_by=editor)
-    assert [l.body for l in commitment.body_links.all()] == [union]
+    assert [link.body for link in commitment.body_links.all()] == [union]
 
 
 def test_an_edited_quote_must_still_be_in_the_paragraph(declaration, editor):
@@ -216,7 +225,7 @@ def test_rejecting_needs_a_reason_and_keeps_the_proposal(declaration, editor):
     assert services.proposals_store(declaration=declaration) == []
 
 
-# --- the admin, as an editor -------------------------------------------------------------
+# --- the admin, as an editor --------------------------------------------------------
 
 
 def change_url(proposal):
@@ -403,7 +412,7 @@ def test_pending_proposals_are_not_on_the_public_pages(client, declaration):
             assert title not in page.content.decode()
 
 
-# --- the command ------------------------------------------------------------------------
+# --- the command --------------------------------------------------------------------
 
 
 def test_the_command_prints_json_and_stores_nothing(declaration):

@@ -47,7 +47,9 @@ BODIES = [
         2,
     ),
     RegistryBody("Secretariat of the Steppe Union", "Secretariat", (), "organ", 3),
-    RegistryBody("Regional Anti-Terrorist Structure of the Union", "RATS", (), "organ", 4),
+    RegistryBody(
+        "Regional Anti-Terrorist Structure of the Union", "RATS", (), "organ", 4
+    ),
     RegistryBody(
         "Council of Heads of Government of the Union Member States",
         "CHG",
@@ -154,7 +156,11 @@ def test_agreed_that_x_will_gives_x_and_splits_separable_acts():
     for found in (first, second):
         assert found.quote in text
         assert found.deadline_wording == "by the next 2006 Summit"
-        assert (found.deadline.kind, found.deadline.earliest, found.deadline.latest) == (
+        assert (
+            found.deadline.kind,
+            found.deadline.earliest,
+            found.deadline.latest,
+        ) == (
             "event",
             D(2006, 1, 1),
             D(2006, 12, 31),
@@ -242,7 +248,10 @@ def test_a_named_partner_is_supporting_and_a_call_has_only_its_addressee():
     assert call.kind == "call"
     assert links(call) == {(7, "addressee")}
     assert call.quote.startswith("they call upon the international community")
-    assert call.title == "Call on International community to develop a new security concept"
+    assert (
+        call.title
+        == "Call on International community to develop a new security concept"
+    )
 
 
 def test_deem_it_necessary_for_a_party_to_act_is_a_call_on_it():
@@ -265,7 +274,9 @@ def test_a_plea_for_speed_belongs_to_the_act_it_qualifies():
     assert urgent.deadline.kind == "vague"
     assert urgent.deadline_wording == "urgently"
     assert involved.deadline.kind == "none"
-    assert involved.quote == "to be actively involved in relevant international efforts."
+    assert (
+        involved.quote == "to be actively involved in relevant international efforts."
+    )
 
 
 def test_a_belief_framing_an_actor_and_a_modal_is_proposed_with_its_event():
@@ -326,7 +337,10 @@ def test_a_proposal_prints_the_published_keys():
     values = found.as_dict()
     assert list(values) == ["paragraph", "quote", "title", "bodies", "deadline"]
     assert values["paragraph"] == 2
-    assert values["bodies"][0] == {"name": "Republic of Kazakhstan", "role": "responsible"}
+    assert values["bodies"][0] == {
+        "name": "Republic of Kazakhstan",
+        "role": "responsible",
+    }
     assert list(values["deadline"]) == [
         "kind",
         "earliest",
@@ -385,7 +399,9 @@ def test_the_table_of_real_sentences_has_both_kinds_and_sources():
 THEIR_STATES = [
     RegistryBody("Japan", "", (), "member_state", "jp"),
     RegistryBody("Republic of Korea", "ROK", (), "member_state", "kr"),
-    RegistryBody("United States of America", "", ("United States",), "member_state", "us"),
+    RegistryBody(
+        "United States of America", "", ("United States",), "member_state", "us"
+    ),
     RegistryBody("People's Republic of China", "China", (), "member_state", "cn"),
 ]
 
@@ -404,7 +420,9 @@ def test_a_real_sentence_is_proposed_as_the_coding_manual_codes_it(row):
 
 
 def test_a_real_deadline_in_a_real_sentence():
-    text = next(r["text"] for r in table_rows() if r["text"].startswith("By the end of"))
+    text = next(
+        r["text"] for r in table_rows() if r["text"].startswith("By the end of")
+    )
     (found,) = propose([(1, text)], declared=D(2023, 8, 18), bodies=[])
     assert found.deadline_wording == "By the end of 2023"
     assert (found.deadline.earliest, found.deadline.latest) == (
@@ -420,9 +438,7 @@ CORPUS = sorted((HERE / "corpus").glob("worldjpn_*_en.txt"))
 def test_every_quote_of_a_real_page_occurs_verbatim_in_its_paragraph(path):
     doc = parse_document(path.read_bytes(), source=str(path))
     paragraphs = {p.number: p.text for p in doc.paragraphs}
-    for found in propose(
-        sorted(paragraphs.items()), declared=doc.date, bodies=BODIES
-    ):
+    for found in propose(sorted(paragraphs.items()), declared=doc.date, bodies=BODIES):
         assert found.quote in paragraphs[found.paragraph]
         assert found.title
 

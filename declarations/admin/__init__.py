@@ -135,7 +135,7 @@ class BodyAdmin(DerivesFromTheCodebook, SimpleHistoryAdmin):
     list_display = ["name", "short_name", "kind", "parent"]
     list_filter = ["kind"]
     list_select_related = ["parent"]
-    search_fields = ["name", "short_name", "slug"]
+    search_fields = ["name", "short_name", "aliases", "slug"]
     autocomplete_fields = ["parent"]
     prepopulated_fields = {"slug": ["name"]}
 
