@@ -30,7 +30,20 @@ DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 class PlainSelect(forms.Select):
     """A select whose options are written directly, not through a template each
-    (a few hundred bodies would otherwise take longer than the rest of the page)."""
+    (a few hundred bodies would otherwise take longer than the rest of the page).
+
+    For a model choice, ``label_field`` names the field its label is (what the
+    model's ``__str__`` shows), so the options are read as plain values.
+    """
+
+    def __init__(self, *args, label_field: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.label_field = label_field
+
+    def __deepcopy__(self, memo):
+        copy = super().__deepcopy__(memo)
+        copy.label_field = self.label_field
+        return copy
 
     def render(self, name, value, attrs=None, renderer=None):
         options = self.options_html()
@@ -43,8 +56,17 @@ class PlainSelect(forms.Select):
     def options_html(self) -> str:
         return "".join(
             f'<option value="{escape(key)}">{escape(label)}</option>'
-            for key, label in self.choices
+            for key, label in self.plain_choices()
         )
+
+    def plain_choices(self):
+        queryset = getattr(self.choices, "queryset", None)
+        if queryset is None or self.label_field is None:
+            return self.choices
+        field = self.choices.field
+        key = field.to_field_name or "pk"
+        empty = [("", field.empty_label)] if field.empty_label is not None else []
+        return [*empty, *queryset.values_list(key, self.label_field)]
 
 
 def _no_such(what: str) -> dict:
@@ -90,7 +112,7 @@ def body_filter():
         queryset=Body.objects.order_by("name"),
         to_field_name="slug",
         method="filter_body",
-        widget=PlainSelect,
+        widget=PlainSelect(label_field="name"),
         empty_label="Any body",
         label="Body",
         error_messages=_no_such("body"),
@@ -146,7 +168,7 @@ class CommitmentFilter(AsOfFilterSet):
         queryset=Body.objects.member_states().order_by("name"),
         to_field_name="slug",
         method="filter_member_state",
-        widget=PlainSelect,
+        widget=PlainSelect(label_field="name"),
         empty_label="Any member state",
         label="Member state",
         error_messages=_no_such("member state"),

@@ -26,6 +26,8 @@ from django.utils import timezone
 GENERATION_KEY = "tracker:pages:generation"
 # Where django.contrib.messages keeps an anonymous visitor's messages.
 MESSAGES_COOKIE = "messages"
+# Larger responses (a calendar of every deadline) are not worth the cache's room.
+MAX_PAGE_BYTES = 1024 * 1024
 
 
 def _cache():
@@ -85,6 +87,7 @@ def public_page(view):
                 response.status_code == 200
                 and not response.streaming
                 and not response.cookies
+                and len(response.content) <= MAX_PAGE_BYTES
             ):
                 cache.set(key, response, settings.TRACKER_PAGE_CACHE_SECONDS)
 

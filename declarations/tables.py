@@ -3,15 +3,21 @@ annotations and prefetches, so no cell runs a query; downloads use the same
 columns (``value_*`` gives the plain text)."""
 
 import datetime
+import functools
+import inspect
 
 import django_tables2 as tables
-from django.utils.html import format_html, format_html_join
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 from django_tables2.data import TableQuerysetData
 
 from .models import (
     Body,
     Commitment,
+    CommitmentState,
     DeadlineKind,
     Declaration,
     OverdueBand,
@@ -37,6 +43,12 @@ def band_badge(value: str) -> str:
     )
 
 
+def day_month_year(value: datetime.date) -> str:
+    """'5 Jul 2005': Django's "j M Y" for English, without the locale machinery
+    (it is most of a long table's time)."""
+    return f"{value.day} {value:%b %Y}"
+
+
 def _iso(value) -> str:
     return value.isoformat() if value else ""
 
@@ -44,6 +56,9 @@ def _iso(value) -> str:
 def _deadline(record):
     # A commitment imported without a deadline row has no deadline at all.
     return getattr(record, "deadline", None)
+
+
+DERIVED = "derived__"
 
 
 class KeyedPageData(TableQuerysetData):
@@ -60,18 +75,72 @@ class KeyedPageData(TableQuerysetData):
             return super().__getitem__(key)
         if key.start == key.stop:
             return []
-        keys = list(self.data.values_list("pk", flat=True)[key])
+        keys = self.keys(key)
         rows = {row.pk: row for row in self.data.order_by().filter(pk__in=keys)}
         return [rows[pk] for pk in keys if pk in rows]
 
+    def keys(self, key: slice) -> list:
+        """The page's keys. A list of commitments in an order the derived state
+        holds (document order, the due window) is read from that table's covering
+        index, the filters (if any) applied as a semi-join: a deep page is an
+        index scan, not a sort of every matching row."""
+        states = self.states_in_order()
+        if states is not None:
+            return list(states.values_list("commitment_id", flat=True)[key])
+        return list(self.data.values_list("pk", flat=True)[key])
+
+    def states_in_order(self):
+        """The derived states of the listed commitments in the list's order, or
+        None when the list is not of commitments in such an order."""
+        query = self.data.query
+        ordering = [field.lstrip("-") for field in query.order_by]
+        if not (
+            self.data.model is Commitment
+            and ordering
+            and all(field.startswith(DERIVED) for field in ordering)
+        ):
+            return None
+        states = CommitmentState.objects.order_by(
+            *(field.replace(DERIVED, "", 1) for field in query.order_by)
+        )
+        if query.where:
+            states = states.filter(commitment__in=self.data.order_by().values("pk"))
+        return states
+
 
 class AsOfTable(tables.Table):
-    """A table whose links carry the page's as-of date."""
+    """A table whose links carry the page's as-of date, and whose body rows are
+    written by ``rows_html`` (the template's ``table.tbody``).
+
+    django-tables2 renders a cell by resolving its accessor, looking up the
+    model field and inspecting the render method's signature, every time: most
+    of a 50-row page's time. ``rows_html`` does that once per column and then
+    writes each cell with the same render methods, accessors, defaults and links;
+    ``tests/test_tables.py`` checks that it gives django-tables2's own cells.
+    """
 
     def __init__(self, *args, as_of: datetime.date | None = None, as_of_param="", **kw):
         super().__init__(*args, **kw)
         self.as_of = as_of
         self.as_of_param = as_of_param
+
+    def rows_html(self) -> str:
+        """The body rows of the page (or of every row when not paginated)."""
+        page = getattr(self, "page", None)
+        rows = list(page.object_list if page else self.rows)
+        if not rows:
+            return ""
+        cells = [_CellWriter(self, column, rows[0].record) for column in self.columns]
+        return mark_safe(
+            "".join(
+                "<tr>" + "".join(cell(row.record) for cell in cells) + "</tr>"
+                for row in rows
+            )
+        )
+
+    def link(self, record, text):
+        """A link to the record's page on the table's date."""
+        return format_html('<a href="{}">{}</a>', self.url_for(record), text)
 
     def url_for(self, record) -> str:
         url = record.get_absolute_url()
@@ -82,11 +151,75 @@ class AsOfTable(tables.Table):
         )
 
 
+class _CellWriter:
+    """Writes one column's cells as django-tables2 would, with the lookups done
+    once: the render method and the arguments it takes, the accessor, whether the
+    value is a choice shown by its label, the default and the link."""
+
+    ARGUMENTS = ("value", "record", "column", "bound_column", "bound_row", "table")
+
+    def __init__(self, table, bound_column, sample):
+        self.table, self.bound = table, bound_column
+        self.column = bound_column.column
+        self.render = bound_column.render
+        self.wants = _arguments(self.render)
+        self.accessor = tables.A(bound_column.accessor)
+        self.display = None
+        penultimate, remainder = self.accessor.penultimate(sample)
+        if isinstance(penultimate, models.Model) and remainder:
+            try:
+                field = self.accessor.get_field(sample)
+            except FieldDoesNotExist:
+                field = None
+            if getattr(field, "choices", ()):
+                self.display = f"get_{remainder}_display"
+        self.open = format_html("<td {}>", bound_column.attrs["td"].as_html())
+        self.default = bound_column.default
+
+    def value(self, record):
+        if self.display:
+            penultimate, _ = self.accessor.penultimate(record)
+            return getattr(penultimate, self.display)()
+        try:
+            return self.accessor.resolve(record)
+        except Exception:  # django-tables2 treats an unresolvable cell as empty
+            return None
+
+    def __call__(self, record) -> str:
+        value = self.value(record)
+        if value in self.column.empty_values:
+            content = self.default
+        else:
+            arguments = {
+                "value": value,
+                "record": record,
+                "column": self.column,
+                "bound_column": self.bound,
+                "bound_row": None,
+                "table": self.table,
+            }
+            content = self.render(**{k: arguments[k] for k in self.wants})
+            if self.bound.link:
+                content = self.bound.link(content, **arguments)
+        return f"{self.open}{conditional_escape(content)}</td>"
+
+
+@functools.cache
+def _arguments_of(function) -> tuple[str, ...]:
+    """The cell arguments a render function takes, as django-tables2 passes them:
+    those it names, or all of them when it takes ``**kwargs``."""
+    parameters = inspect.signature(function).parameters.values()
+    if any(p.kind == p.VAR_KEYWORD for p in parameters):
+        return _CellWriter.ARGUMENTS
+    return tuple(p.name for p in parameters if p.name in _CellWriter.ARGUMENTS)
+
+
+def _arguments(method) -> tuple[str, ...]:
+    return _arguments_of(getattr(method, "__func__", method))
+
+
 class CommitmentTable(AsOfTable):
-    reference = tables.Column(
-        linkify=lambda record, table: table.url_for(record),
-        attrs={**HEADER, "td": {"class": "reference-cell"}},
-    )
+    reference = tables.Column(attrs={**HEADER, "td": {"class": "reference-cell"}})
     title = tables.Column(attrs=HEADER)
     bodies = tables.Column(
         accessor="pk", verbose_name="Bodies", orderable=False, attrs=HEADER
@@ -95,16 +228,14 @@ class CommitmentTable(AsOfTable):
         accessor="deadline__earliest",
         verbose_name="Deadline",
         empty_values=(),
-        order_by=("deadline__earliest", "deadline__latest"),
+        order_by=("derived__earliest", "derived__latest", "derived__reference"),
         attrs=HEADER,
     )
     status_on = tables.Column(
         verbose_name="Status", order_by=("status_rank",), attrs=HEADER
     )
     overdue_band = tables.Column(verbose_name="Overdue", attrs=HEADER)
-    last_evidence_on = tables.DateColumn(
-        verbose_name="Last evidence", format=DAY, attrs=HEADER
-    )
+    last_evidence_on = tables.Column(verbose_name="Last evidence", attrs=HEADER)
     # Columns for the downloads only.
     window = tables.Column(
         accessor="deadline__earliest", visible=False, verbose_name="Due window"
@@ -134,6 +265,19 @@ class CommitmentTable(AsOfTable):
         attrs = {"class": "data commitments"}
         empty_text = "No commitment matches these filters."
 
+    def body_url(self, body) -> str:
+        # Many rows name the same bodies: reverse each once per table.
+        urls = self.__dict__.setdefault("_body_urls", {})
+        if body.pk not in urls:
+            urls[body.pk] = body.get_absolute_url()
+        return urls[body.pk]
+
+    def render_reference(self, record, value):
+        return self.link(record, value)
+
+    def value_reference(self, value):
+        return value
+
     def render_bodies(self, record):
         by_role: dict[str, list] = {}
         for link in record.body_links.all():
@@ -149,7 +293,7 @@ class CommitmentTable(AsOfTable):
                         format_html_join(
                             ", ",
                             '<a href="{}">{}</a>',
-                            ((b.get_absolute_url(), b.label) for b in bodies),
+                            ((self.body_url(b), b.label) for b in bodies),
                         ),
                     )
                     for role, bodies in by_role.items()
@@ -209,6 +353,9 @@ class CommitmentTable(AsOfTable):
 
     def value_status_as_of(self, record):
         return self.as_of.isoformat() if self.as_of else ""
+
+    def render_last_evidence_on(self, value):
+        return day_month_year(value)
 
     def value_last_evidence_on(self, value):
         return _iso(value)
@@ -283,14 +430,9 @@ NUMBER = {"th": {"scope": "col", "class": "num"}, "td": {"class": "num"}}
 class BodyTable(AsOfTable):
     """Bodies with their scorecard as responsible body (figures passed in)."""
 
-    name = tables.Column(
-        linkify=lambda record, table: table.url_for(record),
-        verbose_name="Body",
-        attrs=HEADER,
-    )
+    name = tables.Column(verbose_name="Body", attrs=HEADER)
     kind = tables.Column(order_by=("kind_rank", "name"), attrs=HEADER)
     parent = tables.Column(
-        linkify=lambda record, table: table.url_for(record.parent),
         verbose_name="Sits under",
         order_by=("parent__name",),
         attrs=HEADER,
@@ -326,16 +468,25 @@ class BodyTable(AsOfTable):
 
     def card(self, record):
         if self._cards is None:
-            rows = self.page.object_list if self.page else self.rows
+            page = getattr(self, "page", None)
+            rows = page.object_list if page else self.rows
             self._cards = self.scorecards([row.record.pk for row in rows])
         return self._cards.get((record.pk, Role.RESPONSIBLE), Scorecard())
 
     def render_name(self, record):
         if record.short_name and record.short_name != record.name:
             return format_html(
-                '{} <span class="muted">({})</span>', record.name, record.short_name
+                '{} <span class="muted">({})</span>',
+                self.link(record, record.name),
+                record.short_name,
             )
-        return record.name
+        return self.link(record, record.name)
+
+    def render_parent(self, value):
+        return self.link(value, value)
+
+    def value_parent(self, value):
+        return str(value) if value else ""
 
     def value_name(self, record):
         return record.name
@@ -358,11 +509,9 @@ def percent(rate: float | None) -> str:
 
 
 class DeclarationTable(AsOfTable):
-    title = tables.Column(
-        linkify=lambda record, table: table.url_for(record), attrs=HEADER
-    )
+    title = tables.Column(attrs=HEADER)
     place = tables.Column(attrs=HEADER)
-    date = tables.DateColumn(format=DAY, attrs=HEADER)
+    date = tables.Column(attrs=HEADER)
     paragraph_count = tables.Column(verbose_name="Paragraphs", attrs=HEADER)
     commitment_count = tables.Column(verbose_name="Commitments", attrs=HEADER)
 
@@ -372,3 +521,12 @@ class DeclarationTable(AsOfTable):
         fields = []
         attrs = {"class": "data declarations"}
         empty_text = "No declaration matches."
+
+    def render_title(self, record, value):
+        return self.link(record, value)
+
+    def value_title(self, value):
+        return value
+
+    def render_date(self, value):
+        return day_month_year(value)

@@ -2,34 +2,53 @@ from django.urls import path
 from django.views.decorators.http import require_safe
 
 from . import feeds, views
+from .page_cache import public_page
 from .views import analyst, changes
 
 app_name = "declarations"
 
 urlpatterns = [
-    path("", views.OverviewView.as_view(), name="overview"),
-    path("commitments/", views.CommitmentListView.as_view(), name="commitment-list"),
+    path("", public_page(views.OverviewView.as_view()), name="overview"),
+    path(
+        "commitments/",
+        public_page(views.CommitmentListView.as_view()),
+        name="commitment-list",
+    ),
     path(
         "commitments/<str:reference>/",
-        views.CommitmentDetailView.as_view(),
+        public_page(views.CommitmentDetailView.as_view()),
         name="commitment-detail",
     ),
-    path("bodies/", views.BodyListView.as_view(), name="body-list"),
-    path("bodies/<slug:slug>/", views.BodyDetailView.as_view(), name="body-detail"),
-    path("overdue/", views.OverdueView.as_view(), name="overdue"),
-    path("declarations/", views.DeclarationListView.as_view(), name="declaration-list"),
+    path("bodies/", public_page(views.BodyListView.as_view()), name="body-list"),
+    path(
+        "bodies/<slug:slug>/",
+        public_page(views.BodyDetailView.as_view()),
+        name="body-detail",
+    ),
+    path("overdue/", public_page(views.OverdueView.as_view()), name="overdue"),
+    path(
+        "declarations/",
+        public_page(views.DeclarationListView.as_view()),
+        name="declaration-list",
+    ),
     path(
         "declarations/<slug:slug>/",
-        views.DeclarationDetailView.as_view(),
+        public_page(views.DeclarationDetailView.as_view()),
         name="declaration-detail",
     ),
-    path("methodology/", views.MethodologyView.as_view(), name="methodology"),
+    path(
+        "methodology/", public_page(views.MethodologyView.as_view()), name="methodology"
+    ),
     path(
         "feeds/deadlines.ics",
-        require_safe(feeds.DeadlineCalendar()),
+        public_page(require_safe(feeds.DeadlineCalendar())),
         name="feed-deadlines",
     ),
-    path("feeds/evidence/", require_safe(feeds.EvidenceFeed()), name="feed-evidence"),
+    path(
+        "feeds/evidence/",
+        public_page(require_safe(feeds.EvidenceFeed())),
+        name="feed-evidence",
+    ),
 ]
 
 # Analysts' pages and the public changelog (issue 4).
@@ -50,5 +69,5 @@ urlpatterns += [
         name="evidence-retract",
     ),
     path("me/", analyst.MyWorkView.as_view(), name="me"),
-    path("changes/", changes.ChangeLogView.as_view(), name="changes"),
+    path("changes/", public_page(changes.ChangeLogView.as_view()), name="changes"),
 ]

@@ -17,6 +17,7 @@ from declarations.models import (
     Status,
 )
 from tests.factories import (
+    AssessmentFactory,
     CommitmentBodyFactory,
     CommitmentFactory,
     EvidenceFactory,
@@ -252,3 +253,62 @@ def test_deadline_revision_refuses_a_bad_window_or_no_reason():
     commitment.deadline.refresh_from_db()
     assert commitment.deadline.latest == D(2006, 12, 31)
     assert not DeadlineRevision.objects.exists()
+
+
+def statements(queries) -> list[str]:
+    """The SQL a write sent, without the savepoints of the test's own transaction
+    (in production the service's transaction is the outermost: BEGIN/COMMIT)."""
+    return [
+        q["sql"]
+        for q in queries.captured_queries
+        if not q["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))
+    ]
+
+
+def test_one_assessment_takes_at_most_twelve_queries():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    commitment = CommitmentFactory()
+    CommitmentBodyFactory(commitment=commitment)
+    evidence = EvidenceFactory(commitment=commitment)
+    seen = services.latest_assessment_id(commitment)
+    analyst = UserFactory()
+    with CaptureQueriesContext(connection) as queries:
+        services.assessment_record(
+            commitment=commitment,
+            recorded_by=analyst,
+            status=Status.IMPLEMENTED,
+            as_of=D(2006, 6, 15),
+            confidence="high",
+            rationale="Done in June, as the communiqué shows.",
+            evidence=[evidence],
+            expected_latest_id=seen,
+        )
+    sent = statements(queries)
+    assert len(sent) <= 12, "\n".join(sent)
+    assert state_of(commitment).status == Status.IMPLEMENTED
+
+
+def test_correcting_an_assessment_twice_is_refused_with_a_message():
+    first = AssessmentFactory(status=Status.IN_PROGRESS)
+    services.assessment_record(
+        commitment=first.commitment,
+        recorded_by=None,
+        status=Status.STALLED,
+        as_of=D(2007, 1, 1),
+        confidence="low",
+        rationale="The first reading was wrong.",
+        corrects=first,
+    )
+    with pytest.raises(ValidationError) as refused:
+        services.assessment_record(
+            commitment=first.commitment,
+            recorded_by=None,
+            status=Status.NOT_STARTED,
+            as_of=D(2007, 1, 1),
+            confidence="low",
+            rationale="Wrong again.",
+            corrects=first,
+        )
+    assert "already been corrected" in str(refused.value.message_dict["corrects"])

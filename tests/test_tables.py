@@ -16,6 +16,7 @@ from tests.factories import (
     BodyFactory,
     CommitmentBodyFactory,
     CommitmentFactory,
+    EvidenceFactory,
     with_window,
 )
 
@@ -183,3 +184,60 @@ def test_downloads_stream_in_chunks_and_keep_the_sort(client, many, monkeypatch)
     assert references == [f"T-{n:03d}" for n in range(54, -1, -1)]
     rows = json.loads(download(client, "json", body="mine").getvalue())
     assert len(rows) == 55
+
+
+def django_tables2_rows(table) -> str:
+    """The body rows as django-tables2's own template renders each cell."""
+    from django.utils.html import conditional_escape
+
+    return "".join(
+        "<tr>"
+        + "".join(
+            f"<td {column.attrs['td'].as_html()}>"
+            f"{conditional_escape(row.get_cell(column.name))}</td>"
+            for column in table.columns
+        )
+        + "</tr>"
+        for row in table.rows
+    )
+
+
+@pytest.mark.parametrize("as_of", [D(2006, 12, 31), None])
+def test_rows_html_writes_the_cells_django_tables2_writes(as_of, rf):
+    from declarations.models import Body, Declaration
+    from declarations.tables import (
+        BodyCommitmentTable,
+        BodyTable,
+        DeclarationTable,
+        OverdueTable,
+    )
+    from tests.factories import MemberStateFactory
+
+    as_of = as_of or datetime.date.today()
+    parent = BodyFactory(name="Council <of> & Heads", short_name="C&H")
+    child = BodyFactory(parent=parent, short_name="")
+    state = MemberStateFactory()
+    dated = with_window(CommitmentFactory(), D(2006, 1, 1), D(2006, 12, 31))
+    CommitmentBodyFactory(commitment=dated, body=child)
+    CommitmentBodyFactory(commitment=dated, body=state, role=Role.SUPPORTING)
+    undated = CommitmentFactory(title="A <b>bold</b> title")
+    CommitmentBodyFactory(commitment=undated, body=parent, role=Role.ADDRESSEE)
+    AssessmentFactory(
+        commitment=undated, status=Status.IMPLEMENTED, as_of=D(2006, 3, 1)
+    )
+    EvidenceFactory(commitment=dated, event_date=D(2006, 5, 1))
+    commitments = list(Commitment.objects.for_public_list(as_of))
+    overdue = list(Commitment.objects.for_overdue_list(as_of)) or commitments
+    tables_and_rows = [
+        (CommitmentTable, commitments),
+        (OverdueTable, overdue),
+        (
+            BodyCommitmentTable,
+            list(Commitment.objects.for_public_list(as_of).with_role_of(child)),
+        ),
+        (BodyTable, list(Body.objects.for_public_list().organs_first())),
+        (DeclarationTable, list(Declaration.objects.for_public_table())),
+    ]
+    for table_class, rows in tables_and_rows:
+        table = table_class(rows, as_of=as_of, as_of_param=as_of.isoformat())
+        assert table.rows_html() == django_tables2_rows(table), table_class.__name__

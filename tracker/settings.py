@@ -115,7 +115,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     )
     # JIT compilation costs more than it saves on the short queries pages make
     # (seconds on the first aggregate of 100,000 rows).
-    DATABASES["default"]["OPTIONS"].setdefault("options", "-c jit=off")
+    DATABASES["default"]["OPTIONS"].setdefault(
+        "options", "-c jit=off -c random_page_cost=1.1"
+    )
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Several processes (runserver, management commands) share one file.
     DATABASES["default"]["CONN_MAX_AGE"] = 0

@@ -2,6 +2,7 @@
 figure tallies); the ledger's version token goes; deadlines gain the half year."""
 
 import django.db.models.deletion
+import django.utils.timezone
 from django.db import migrations, models
 
 COPY_DERIVED_STATE = """
@@ -283,6 +284,7 @@ class Migration(migrations.Migration):
             model_name="commitmentstate",
             index=models.Index(
                 fields=["declared_on", "declaration", "paragraph_number", "reference"],
+                include=["commitment"],
                 name="commitment_state_order",
             ),
         ),
@@ -293,7 +295,9 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="commitmentstate",
             index=models.Index(
-                fields=["earliest", "latest"], name="commitment_state_window"
+                fields=["earliest", "latest", "reference"],
+                include=["commitment"],
+                name="commitment_state_window",
             ),
         ),
         migrations.AddIndex(
@@ -341,5 +345,44 @@ class Migration(migrations.Migration):
                 ),
                 name="commitment_state_status_dated",
             ),
+        ),
+        # Lookups by body use the (body, role) index; the body-only one misled
+        # the planner into filtering thousands of rows by role.
+        migrations.AlterField(
+            model_name="commitmentbody",
+            name="body",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="commitment_links",
+                to="declarations.body",
+            ),
+        ),
+        # The changes log reads each kind of change newest first, by position.
+        migrations.AddIndex(
+            model_name="evidence",
+            index=models.Index(
+                condition=models.Q(("retracted_at__isnull", False)),
+                fields=["-retracted_at", "-id"],
+                name="evidence_retracted",
+            ),
+        ),
+        migrations.AddIndex(
+            model_name="deadlinerevision",
+            index=models.Index(fields=["-revised_at", "-id"], name="revision_when"),
+        ),
+        migrations.RemoveIndex(model_name="assessment", name="assessment_recorded"),
+        migrations.AddIndex(
+            model_name="assessment",
+            index=models.Index(fields=["-recorded_at", "-id"], name="assessment_recorded"),
+        ),
+        migrations.AlterField(
+            model_name="evidence",
+            name="logged_at",
+            field=models.DateTimeField(default=django.utils.timezone.now),
+        ),
+        migrations.AddIndex(
+            model_name="evidence",
+            index=models.Index(fields=["-logged_at", "-id"], name="evidence_logged"),
         ),
     ]

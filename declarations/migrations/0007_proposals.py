@@ -131,5 +131,9 @@ class Migration(migrations.Migration):
             model_name='proposedbody',
             constraint=models.CheckConstraint(condition=models.Q(('role__in', ['responsible', 'supporting', 'addressee'])), name='proposed_body_role_valid'),
         ),
+        migrations.AddIndex(
+            model_name='commitmentproposal',
+            index=models.Index(condition=models.Q(('status', 'accepted')), fields=['-decided_at', '-id'], name='proposal_accepted'),
+        ),
         migrations.RunPython(grant_editors, revoke_editors),
     ]

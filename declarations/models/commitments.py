@@ -1,6 +1,7 @@
 """Commitments, the bodies they bind, and the rules for status and overdue on a date."""
 
 import datetime
+from collections import defaultdict
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchVector
@@ -16,10 +17,12 @@ from .indexes import PostgreSQLGinIndex, PostgreSQLIndex
 from .records import Evidence
 from .scorecards import (
     OVERDUE_PAGE_BANDS,
+    SCORECARD_GROUPS,
     Scorecard,
     Timeliness,
+    deadline_tested,
+    from_groups,
     ranked,
-    scorecard_aggregates,
 )
 
 REFERENCE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
@@ -55,6 +58,15 @@ def _body_links() -> models.Prefetch:
 
 
 class CommitmentQuerySet(models.QuerySet):
+    def existing_on(self, as_of: datetime.date):
+        """Commitments of declarations adopted on or before the date: on an
+        earlier date a commitment did not exist yet, so it is neither listed nor
+        counted. (No declaration is dated after today, so from today on that is
+        every commitment, with no filter to apply.)"""
+        if as_of >= timezone.localdate():
+            return self
+        return self.filter(derived__declared_on__lte=as_of)
+
     def owned_by(self, body, role: str | None = None):
         """Commitments a body is party to, in any role or in the given one."""
         links = CommitmentBody.objects.filter(body=body)
@@ -73,10 +85,11 @@ class CommitmentQuerySet(models.QuerySet):
         while the queryset is built.
         """
         if as_of >= timezone.localdate():
+            # Every commitment has its derived state (status_derive writes one
+            # for each), so the status is its column, which filters use an
+            # index for.
             return self.annotate(
-                status_on=Coalesce(
-                    models.F("derived__status"), models.Value(Status.UNASSESSED)
-                ),
+                status_on=models.F("derived__status"),
                 status_since=models.F("derived__since"),
             )
         holds = models.Q(status_periods__starts_on__lte=as_of) & (
@@ -256,14 +269,26 @@ class CommitmentQuerySet(models.QuerySet):
         ).values("role")[:1]
         return self.annotate(body_role=models.Subquery(role))
 
-    def scorecard(self, as_of: datetime.date) -> Scorecard:
-        """Counts by status and overdue band, and timeliness, on the date: one query."""
-        row = (
-            self.with_overdue_band(as_of)
+    def with_scorecard_groups(self, as_of: datetime.date):
+        """Annotate what a scorecard counts by (SCORECARD_GROUPS) on the date, for
+        the commitments that existed then."""
+        return (
+            self.existing_on(as_of)
+            .with_overdue_band(as_of)
             .with_implementation(as_of)
-            .aggregate(**scorecard_aggregates(as_of))
+            .annotate(deadline_tested=deadline_tested(as_of))
         )
-        return Scorecard.from_row(row)
+
+    def scorecard(self, as_of: datetime.date) -> Scorecard:
+        """Counts by status and overdue band, and timeliness, on the date: one
+        grouped query."""
+        rows = (
+            self.with_scorecard_groups(as_of)
+            .values(*SCORECARD_GROUPS)
+            .annotate(n=models.Count("pk"))
+            .order_by()
+        )
+        return from_groups(rows)
 
     def scorecards_by_body(
         self,
@@ -279,35 +304,30 @@ class CommitmentQuerySet(models.QuerySet):
         grouped query; with ``subtrees`` ({body id: ids of it and the bodies under
         it}) each body counts its subtree's commitments once, one query a body.
         """
-        qs = self.with_overdue_band(as_of).with_implementation(as_of)
-        aggregates = scorecard_aggregates(as_of)
+        roles = list(roles) if roles is not None else Role.values
         if subtrees is not None:
-            cards = {}
-            for body_id, members in subtrees.items():
-                links = CommitmentBody.objects.filter(body__in=members)
-                if roles is not None:
-                    links = links.filter(role__in=list(roles))
-                for role in roles if roles is not None else Role.values:
-                    row = qs.filter(
-                        pk__in=links.filter(role=role).values("commitment")
-                    ).aggregate(**aggregates)
-                    cards[(body_id, role)] = Scorecard.from_row(row)
-            return cards
-        if body_ids is None:
-            qs = qs.filter(body_links__isnull=False)
-        else:
-            qs = qs.filter(body_links__body__in=list(body_ids))
-        if roles is not None:
-            qs = qs.filter(body_links__role__in=list(roles))
-        rows = (
-            qs.values("body_links__body", "body_links__role")
-            .annotate(**aggregates)
+            return {
+                (body_id, role): self.filter(
+                    pk__in=CommitmentBody.objects.filter(
+                        body__in=members, role=role
+                    ).values("commitment")
+                ).scorecard(as_of)
+                for body_id, members in subtrees.items()
+                for role in roles
+            }
+        links = {"body_links__role__in": roles}
+        if body_ids is not None:
+            links["body_links__body__in"] = list(body_ids)
+        rows = defaultdict(list)
+        for row in (
+            self.filter(**links)  # one join: the body and the role of one link
+            .with_scorecard_groups(as_of)
+            .values("body_links__body", "body_links__role", *SCORECARD_GROUPS)
+            .annotate(n=models.Count("pk"))
             .order_by()
-        )
-        return {
-            (row["body_links__body"], row["body_links__role"]): Scorecard.from_row(row)
-            for row in rows
-        }
+        ):
+            rows[(row["body_links__body"], row["body_links__role"])].append(row)
+        return {pair: from_groups(group) for pair, group in rows.items()}
 
     def for_public_list(self, as_of: datetime.date):
         """The public commitment table on a date, without per-row queries.
@@ -316,7 +336,8 @@ class CommitmentQuerySet(models.QuerySet):
         ladder's order), ``overdue_band`` and ``last_evidence_on``; document order.
         """
         return (
-            self.select_related("declaration", "paragraph", "deadline")
+            self.existing_on(as_of)
+            .select_related("declaration", "paragraph", "deadline")
             .defer(*WIDE_RELATED_FIELDS)
             .prefetch_related(_body_links())
             .with_overdue_band(as_of)
@@ -330,8 +351,12 @@ class CommitmentQuerySet(models.QuerySet):
 
         Adds ``band_rank`` to the public list's annotations.
         """
+        # Every band listed needs a window that opens by the end of due-soon:
+        # said explicitly, so the database narrows by the window's index first.
+        soon = as_of + datetime.timedelta(days=due_soon_days())
         return (
             self.for_public_list(as_of)
+            .filter(derived__earliest__lte=soon)
             .in_bands(OVERDUE_PAGE_BANDS, as_of)
             .annotate(band_rank=ranked("overdue_band", OVERDUE_PAGE_BANDS))
             .order_by("band_rank", "derived__latest", "derived__earliest", "reference")
@@ -387,7 +412,8 @@ class CommitmentQuerySet(models.QuerySet):
     def for_export(self, as_of: datetime.date):
         """What the data release needs, in document order, without per-row queries."""
         return (
-            self.select_related("declaration", "paragraph", "deadline")
+            self.existing_on(as_of)
+            .select_related("declaration", "paragraph", "deadline")
             .prefetch_related(
                 models.Prefetch(
                     "body_links",
@@ -483,8 +509,13 @@ class CommitmentBody(models.Model):
     commitment = models.ForeignKey(
         Commitment, on_delete=models.CASCADE, related_name="body_links"
     )
+    # Indexed with the role (commitment_body_role_idx), which serves lookups by
+    # body alone too.
     body = models.ForeignKey(
-        "declarations.Body", on_delete=models.PROTECT, related_name="commitment_links"
+        "declarations.Body",
+        on_delete=models.PROTECT,
+        related_name="commitment_links",
+        db_index=False,
     )
     role = models.CharField(max_length=12, choices=Role.choices)
 

@@ -275,6 +275,8 @@ class DeadlineRevision(models.Model):
 
     class Meta:
         ordering = ["deadline", "revised_at", "pk"]
+        # The changes log's revisions, newest first.
+        indexes = [models.Index(fields=["-revised_at", "-id"], name="revision_when")]
         constraints = [
             models.CheckConstraint(
                 condition=~models.Q(reason=""), name="deadline_revision_has_reason"

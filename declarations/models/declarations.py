@@ -3,9 +3,11 @@
 import hashlib
 
 from django.apps import apps
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 
@@ -102,6 +104,15 @@ class Declaration(models.Model):
 
     def get_absolute_url(self):
         return reverse("declarations:declaration-detail", args=[self.slug])
+
+    def clean(self):
+        if self.date and self.date > timezone.localdate():
+            raise ValidationError(
+                {
+                    "date": "A declaration is tracked once adopted: its date cannot be "
+                    "in the future."
+                }
+            )
 
     # Header fields with columns of their own; [Full text] only marks where it begins.
     MAIN_HEADER_FIELDS = ("Title", "Place", "Date", "Source", "Full text")

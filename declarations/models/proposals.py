@@ -93,6 +93,14 @@ class CommitmentProposal(models.Model):
     class Meta:
         ordering = ["declaration", "paragraph__number", "pk"]
         verbose_name = "proposed commitment"
+        indexes = [
+            # The changes log reads accepted proposals newest first.
+            models.Index(
+                fields=["-decided_at", "-id"],
+                condition=models.Q(status="accepted"),
+                name="proposal_accepted",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(status__in=ProposalStatus.values),

@@ -75,7 +75,7 @@ class Evidence(models.Model):
         related_name="evidence_logged",
         help_text="Empty for evidence shipped with the codebook.",
     )
-    logged_at = models.DateTimeField(default=timezone.now, db_index=True)
+    logged_at = models.DateTimeField(default=timezone.now)
     retracted_at = models.DateTimeField(null=True, blank=True)
     retracted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -133,6 +133,13 @@ class Evidence(models.Model):
                 fields=["-event_date", "-logged_at", "-id"],
                 condition=models.Q(retracted_at__isnull=True),
                 name="evidence_standing_latest",
+            ),
+            # The changes log's new evidence and retractions, newest first.
+            models.Index(fields=["-logged_at", "-id"], name="evidence_logged"),
+            models.Index(
+                fields=["-retracted_at", "-id"],
+                condition=models.Q(retracted_at__isnull=False),
+                name="evidence_retracted",
             ),
         ]
 
@@ -300,7 +307,7 @@ class Assessment(models.Model):
                 fields=["commitment", "member_state", "-as_of", "-recorded_at"],
                 name="assessment_in_force",
             ),
-            models.Index(fields=["-recorded_at"], name="assessment_recorded"),
+            models.Index(fields=["-recorded_at", "-id"], name="assessment_recorded"),
         ]
 
     def __str__(self):

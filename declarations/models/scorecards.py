@@ -42,18 +42,6 @@ class Scorecard:
     late: int = 0
     deadline_tested: int = 0
 
-    @classmethod
-    def from_row(cls, row: dict) -> "Scorecard":
-        """Build from the aggregate row of ``CommitmentQuerySet.scorecard``."""
-        return cls(
-            total=row["total"] or 0,
-            by_status={s: row[f"status_{s}"] or 0 for s in Status.values},
-            by_band={b: row[f"band_{b}"] or 0 for b in OverdueBand.values},
-            on_time=row["on_time"] or 0,
-            late=row["late"] or 0,
-            deadline_tested=row["deadline_tested"] or 0,
-        )
-
     def __add__(self, other: "Scorecard") -> "Scorecard":
         def merged(a: dict, b: dict) -> dict:
             return {key: a.get(key, 0) + b.get(key, 0) for key in {*a, *b}}
@@ -149,27 +137,46 @@ def ranked(field: str, values) -> models.Case:
     )
 
 
-def scorecard_aggregates(as_of: datetime.date) -> dict:
-    """Conditional counts over ``status_on``, ``overdue_band`` and ``timeliness``."""
-    count = models.Count
+# What a scorecard counts commitments by: their status, overdue band and
+# timeliness on the date, and whether their deadline had been tested by then.
+SCORECARD_GROUPS = ("status_on", "overdue_band", "timeliness", "deadline_tested")
+
+
+def deadline_tested(as_of: datetime.date) -> models.Case:
+    """Whether a commitment's dated window had closed by the date, or it had been
+    implemented by then (the on-time rate's denominator)."""
     dated = models.Q(derived__latest__isnull=False)
-    return {
-        "total": count("pk"),
-        **{
-            f"status_{s}": count("pk", filter=models.Q(status_on=s))
-            for s in Status.values
-        },
-        **{
-            f"band_{b}": count("pk", filter=models.Q(overdue_band=b))
-            for b in OverdueBand.values
-        },
-        "on_time": count("pk", filter=models.Q(timeliness=Timeliness.ON_TIME)),
-        "late": count("pk", filter=models.Q(timeliness=Timeliness.LATE)),
-        "deadline_tested": count(
-            "pk",
-            filter=dated
-            & (
-                models.Q(derived__latest__lt=as_of) | models.Q(timeliness__isnull=False)
-            ),
-        ),
-    }
+    tested = dated & (
+        models.Q(derived__latest__lt=as_of) | models.Q(timeliness__isnull=False)
+    )
+    return models.Case(
+        models.When(tested, then=models.Value(True)),
+        default=models.Value(False),
+        output_field=models.BooleanField(),
+    )
+
+
+def from_groups(rows) -> Scorecard:
+    """A scorecard from rows of SCORECARD_GROUPS values and their count ``n``.
+
+    Each commitment's status, band and timeliness are worked out once, in the
+    grouped query; here the groups are only added up."""
+    by_status = dict.fromkeys(Status.values, 0)
+    by_band = dict.fromkeys(OverdueBand.values, 0)
+    total = on_time = late = tested = 0
+    for row in rows:
+        n = row["n"]
+        total += n
+        by_status[row["status_on"]] += n
+        by_band[row["overdue_band"]] += n
+        on_time += n if row["timeliness"] == Timeliness.ON_TIME else 0
+        late += n if row["timeliness"] == Timeliness.LATE else 0
+        tested += n if row["deadline_tested"] else 0
+    return Scorecard(
+        total=total,
+        by_status=by_status,
+        by_band=by_band,
+        on_time=on_time,
+        late=late,
+        deadline_tested=tested,
+    )

@@ -165,12 +165,18 @@ class CommitmentState(models.Model):
             ),
         ]
         indexes = [
+            # The orders lists are read in, covering the key (see KeyedPageData).
             models.Index(
                 fields=["declared_on", "declaration", "paragraph_number", "reference"],
+                include=["commitment"],
                 name="commitment_state_order",
             ),
+            models.Index(
+                fields=["earliest", "latest", "reference"],
+                include=["commitment"],
+                name="commitment_state_window",
+            ),
             models.Index(fields=["status"], name="commitment_state_status"),
-            models.Index(fields=["earliest", "latest"], name="commitment_state_window"),
             models.Index(fields=["latest"], name="commitment_state_latest"),
             models.Index(
                 fields=["commitment"],

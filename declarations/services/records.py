@@ -10,11 +10,19 @@ logging evidence cannot deadlock with an assessment of the same commitment.
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
-from ..models import Assessment, Body, BodyKind, Commitment, Evidence
+from ..models import Assessment, Body, BodyKind, Commitment, Evidence, Status
 from .status import status_derive
+
+RELATED_FIELDS = [
+    "commitment",
+    "recorded_by",
+    "member_state",
+    "corrects",
+    "superseded_by",
+]
 
 
 class StaleAssessment(ValidationError):
@@ -34,11 +42,21 @@ class StaleAssessment(ValidationError):
         )
 
 
+def _latest_assessment():
+    return (
+        Assessment.objects.filter(commitment=models.OuterRef("pk"))
+        .order_by("-recorded_at", "-pk")
+        .values("pk")[:1]
+    )
+
+
 def commitment_lock(commitment_id: int) -> Commitment:
-    """The commitment, locked until the transaction ends, with its declaration."""
+    """The commitment, locked until the transaction ends, with its declaration
+    and ``latest_assessment_id`` (the last one recorded, of any kind)."""
     return (
         Commitment.objects.select_for_update(no_key=True, of=("self",))
         .select_related("declaration")
+        .annotate(latest_assessment_id=models.Subquery(_latest_assessment()))
         .get(pk=commitment_id)
     )
 
@@ -85,9 +103,9 @@ def evidence_retract(*, evidence: Evidence, retracted_by, reason: str) -> Eviden
 def latest_assessment_id(commitment: Commitment) -> int | None:
     """The id of the most recently recorded assessment of a commitment (any kind)."""
     return (
-        Assessment.objects.filter(commitment=commitment)
-        .order_by("-recorded_at", "-pk")
-        .values_list("pk", flat=True)
+        Commitment.objects.filter(pk=commitment.pk)
+        .annotate(latest=models.Subquery(_latest_assessment()))
+        .values_list("latest", flat=True)
         .first()
     )
 
@@ -116,7 +134,7 @@ def assessment_record(
     """
     commitment = commitment_lock(commitment.pk)
     if expected_latest_id is not ...:
-        latest_id = latest_assessment_id(commitment)
+        latest_id = commitment.latest_assessment_id
         if latest_id != expected_latest_id:
             raise StaleAssessment(
                 Assessment.objects.select_related("recorded_by").get(pk=latest_id)
@@ -130,7 +148,8 @@ def assessment_record(
             f"({commitment.declaration.date:%-d %B %Y})."
         )
     # Re-read what is cited: the caller's copies may predate a retraction.
-    evidence = list(Evidence.objects.filter(pk__in=[e.pk for e in evidence]))
+    cited = [e.pk for e in evidence]
+    evidence = list(Evidence.objects.filter(pk__in=cited)) if cited else []
     if any(e.commitment_id != commitment.pk for e in evidence):
         errors["evidence"] = "Cited evidence must belong to this commitment."
     elif any(e.is_retracted for e in evidence):
@@ -147,6 +166,11 @@ def assessment_record(
         errors["corrects"] = (
             "A correction must correct an assessment of the same commitment."
         )
+    elif corrects is not None and corrects.corrections.exists():
+        errors["corrects"] = (
+            "That assessment has already been corrected; correct the correction "
+            "instead."
+        )
     if errors:
         raise ValidationError(errors)
     assessment = Assessment(
@@ -160,7 +184,13 @@ def assessment_record(
         corrects=corrects,
         superseded_by=superseded_by,
     )
-    assessment.full_clean()
+    # The related rows were given as objects, and the database holds the check
+    # constraints: validating either again would cost a query each.
+    assessment.full_clean(exclude=RELATED_FIELDS, validate_constraints=False)
+    if superseded_by is not None and status != Status.SUPERSEDED:
+        raise ValidationError(
+            {"superseded_by": "Only a superseded assessment names what replaced it."}
+        )
     assessment.save()
     Assessment.evidence.through.objects.bulk_create(
         Assessment.evidence.through(assessment=assessment, evidence=e) for e in evidence

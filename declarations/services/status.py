@@ -162,9 +162,9 @@ def _sources(commitments) -> dict[int, _Source]:
         return sources
     ids = list(sources)
     links = list(
-        CommitmentBody.objects.filter(commitment_id__in=ids).values_list(
-            "commitment_id", "body_id", "role", *PARENT_LEVELS
-        )
+        CommitmentBody.objects.filter(commitment_id__in=ids)
+        .order_by()
+        .values_list("commitment_id", "body_id", "role", *PARENT_LEVELS)
     )
     ancestry = _ancestry(links)
     for commitment_id, body_id, role, *_ in links:
@@ -208,6 +208,8 @@ def _write(sources, today, *, deltas: bool, counts: Counter | None = None) -> in
             (spans[-1][0], spans[-1][1]) if spans else (Status.UNASSESSED, None)
         )
         implemented = first_implemented(source.history)
+        # Settled: on every date from today its band follows from its status
+        # (its window has closed or it has none).
         settled = source.latest is None or source.latest < today
         tallied = ""
         if settled:

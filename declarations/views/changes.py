@@ -5,8 +5,7 @@ import dataclasses
 import datetime
 from collections import defaultdict
 
-from django.core.paginator import InvalidPage, Paginator
-from django.db.models import CharField, F, Value
+from django.db import models
 from django.http import Http404
 from django.urls import reverse
 from django.views.generic import TemplateView
@@ -22,6 +21,7 @@ from ..models import (
     Declaration,
     Evidence,
 )
+from .as_of import BadQuery, bad_query
 
 # The codebook models whose every edit is recorded by django-simple-history.
 CODEBOOK = {
@@ -76,64 +76,130 @@ def _subject(name, record) -> tuple[str, str]:
     return f"Deadline of {reference}", url
 
 
-def _entries(kind, queryset, when, ident="pk"):
-    return (
-        queryset.order_by()
-        .annotate(
-            entry_kind=Value(kind, CharField()), entry_id=F(ident), entry_when=F(when)
-        )
-        .values_list("entry_kind", "entry_id", "entry_when")
-    )
+@dataclasses.dataclass(frozen=True)
+class Part:
+    """One kind of change: its rows, when each happened, and its key."""
+
+    kind: str
+    rows: object  # a queryset
+    when: str
+    ident: str = "pk"
 
 
-def change_entries(kinds):
-    """(kind, id, when) of every change of the given kinds, newest first, as SQL."""
-    parts = []
+def parts(kinds) -> list[Part]:
+    """The sources of the changes of the given kinds, each read by its index."""
+    chosen = []
     if "assessments" in kinds:
-        parts.append(
-            _entries(
+        chosen.append(
+            Part(
                 "assessments",
                 Assessment.objects.filter(corrects__isnull=True),
                 "recorded_at",
             )
         )
     if "evidence" in kinds:
-        parts.append(_entries("evidence", Evidence.objects.all(), "logged_at"))
+        chosen.append(Part("evidence", Evidence.objects.all(), "logged_at"))
     if "corrections" in kinds:
-        parts.append(
-            _entries(
+        chosen.append(
+            Part(
                 "corrections",
                 Assessment.objects.filter(corrects__isnull=False),
                 "recorded_at",
             )
         )
     if "retractions" in kinds:
-        parts.append(
-            _entries(
+        chosen.append(
+            Part(
                 "retractions",
                 Evidence.objects.filter(retracted_at__isnull=False),
                 "retracted_at",
             )
         )
     if "deadlines" in kinds:
-        parts.append(
-            _entries("deadlines", DeadlineRevision.objects.all(), "revised_at")
-        )
+        chosen.append(Part("deadlines", DeadlineRevision.objects.all(), "revised_at"))
     if "proposals" in kinds:
-        parts.append(
-            _entries(
-                "proposals",
-                CommitmentProposal.objects.accepted(),
-                "decided_at",
-            )
+        chosen.append(
+            Part("proposals", CommitmentProposal.objects.accepted(), "decided_at")
         )
     if "codebook" in kinds:
-        parts.extend(
-            _entries(name, model.history.all(), "history_date", "history_id")
+        chosen.extend(
+            Part(name, model.history.all(), "history_date", "history_id")
             for name, model in CODEBOOK.items()
         )
-    first, *rest = parts
-    return first.union(*rest, all=True).order_by("-entry_when", "-entry_id")
+    return chosen
+
+
+@dataclasses.dataclass(frozen=True, order=True)
+class Position:
+    """Where an entry sits in the log: newest first, then by kind, then newest
+    key first. A cursor names the entry a page starts after (or before)."""
+
+    when: datetime.datetime
+    kind: str
+    ident: int
+
+    def sort_key(self):
+        return (-self.when.timestamp(), self.kind, -self.ident)
+
+    def encode(self) -> str:
+        stamp = self.when.astimezone(datetime.UTC).strftime("%Y%m%dT%H%M%S.%fZ")
+        return f"{stamp}.{self.kind}.{self.ident}"
+
+    @classmethod
+    def decode(cls, raw: str) -> "Position":
+        try:
+            stamp, kind, ident = raw.rsplit(".", 2)
+            when = datetime.datetime.strptime(stamp, "%Y%m%dT%H%M%S.%fZ")
+            return cls(when.replace(tzinfo=datetime.UTC), kind, int(ident))
+        except ValueError:
+            raise BadQuery(
+                f"“{raw[:60]}” is not a position in the log: follow the Newer and "
+                "Older links, or leave it out for the newest changes."
+            ) from None
+
+
+def _beyond(part: Part, position: Position, older: bool) -> models.Q:
+    """The part's entries after ``position`` in the log's order (older ones), or
+    before it (newer ones). The bound on the moment comes first, alone, so the
+    database starts its index scan there."""
+    when, ident = part.when, part.ident
+    strict, bound = ("lt", "lte") if older else ("gt", "gte")
+    beyond = models.Q(**{f"{when}__{strict}": position.when})
+    if part.kind == position.kind:
+        beyond |= models.Q(
+            **{when: position.when, f"{ident}__{strict}": position.ident}
+        )
+    elif (part.kind > position.kind) == older:
+        # Entries of the same moment are ordered by kind: later kinds come after.
+        beyond |= models.Q(**{when: position.when})
+    return models.Q(**{f"{when}__{bound}": position.when}) & beyond
+
+
+def log_page(kinds, *, before=None, after=None, size=50):
+    """One page of the log: (kind, id, when) rows newest first, and whether
+    there are older and newer ones. Each kind is one query down its index,
+    whatever the depth: no count, no offset."""
+    older = after is None
+    position = after or before
+    found = []
+    for part in parts(kinds):
+        rows = part.rows.order_by()
+        if position is not None:
+            rows = rows.filter(_beyond(part, position, older))
+        direction = "-" if older else ""
+        rows = rows.order_by(f"{direction}{part.when}", f"{direction}{part.ident}")
+        found.extend(
+            Position(when, part.kind, ident)
+            for ident, when in rows.values_list(part.ident, part.when)[: size + 1]
+        )
+    found.sort(key=Position.sort_key, reverse=not older)
+    more = len(found) > size
+    found = found[:size]
+    if not older:
+        found.reverse()
+    has_older = more if older else position is not None
+    has_newer = position is not None if older else more
+    return [(p.kind, p.ident, p.when) for p in found], has_older, has_newer
 
 
 def load_changes(rows) -> list[Change]:
@@ -219,24 +285,41 @@ def load_changes(rows) -> list[Change]:
 
 
 class ChangeLogView(TemplateView):
+    """The log, newest first, 50 entries a page, paged by position (``?before=``
+    and ``?after=``), so the thousandth page costs what the first does."""
+
     template_name = "declarations/changes.html"
+    http_method_names = ["get", "head", "options"]
     paginate_by = 50
+
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except BadQuery as error:
+            return bad_query(request, [str(error)])
 
     def get_context_data(self, **kwargs):
         kind = self.request.GET.get("kind", "")
         if kind and kind not in KINDS:
             raise Http404(f"There is no kind of change called {kind!r}.")
-        paginator = Paginator(
-            change_entries([kind] if kind else KINDS), self.paginate_by
+        before, after = (
+            Position.decode(raw) if raw else None
+            for raw in (
+                self.request.GET.get("before", "").strip(),
+                self.request.GET.get("after", "").strip(),
+            )
         )
-        try:
-            page = paginator.page(self.request.GET.get("page") or 1)
-        except InvalidPage as error:
-            raise Http404(f"No such page: {error}") from None
+        if before and after:
+            raise BadQuery("Give “before” or “after”, not both.")
+        rows, has_older, has_newer = log_page(
+            [kind] if kind else KINDS, before=before, after=after, size=self.paginate_by
+        )
+        first, last = (rows[0], rows[-1]) if rows else (None, None)
         return super().get_context_data(
             kinds=KINDS,
             kind=kind,
-            page_obj=page,
-            changes=load_changes(list(page.object_list)),
+            changes=load_changes(rows),
+            older=Position(last[2], last[0], last[1]).encode() if has_older else "",
+            newer=Position(first[2], first[0], first[1]).encode() if has_newer else "",
             **kwargs,
         )
