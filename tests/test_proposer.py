@@ -463,3 +463,20 @@ def test_every_quote_of_the_astana_text_occurs_verbatim():
     for proposal in found:
         assert proposal.quote in paragraphs[proposal.paragraph]
         assert proposal.deadline.kind in ("calendar", "event", "vague", "none")
+
+
+def test_parties_the_opening_does_not_name_are_left_for_the_editor():
+    # A registry may hold the states of several organisations: a declaration
+    # whose opening names none of them gets no guessed member states.
+    (found,) = propose(
+        [
+            (1, "The ministers met in Washington."),
+            (2, "The Parties will meet in 2011."),
+        ],
+        declared=D(2010, 12, 6),
+        bodies=BODIES,
+    )
+    assert [(b.name, b.key) for b in found.bodies] == [
+        ("The declaration's member states", None)
+    ]
+    assert "names no member state of the body registry" in found.note

@@ -259,11 +259,12 @@ def organisation_of(texts) -> tuple[str, ...]:
 
 
 def parties_of(registry: Registry, opening: str) -> list[RegistryBody]:
-    """The declaration's own states: the member states its opening names, or
-    every member state of the registry when it names none."""
+    """The declaration's own states: the registry's member states its opening
+    names (none when it names none: a registry may hold the states of several
+    organisations, and guessing would credit the wrong ones)."""
     states = registry.member_states()
     named = {m.body for m in registry.find(opening) if m.body in states}
-    return [b for b in states if b in named] or states
+    return [b for b in states if b in named]
 
 
 def actor_mentions(registry: Registry, text: str) -> list[Mention]:

@@ -37,6 +37,7 @@ NEW_BODY = re.compile(
     r"Group|Council|Committee|Commission|Secretariat|Board|Forum|Agency|Ministry|"
     r"Centre|Center|Structure|Fund|Bank|Office|Network|Organi[sz]ation))$"
 )
+UNNAMED_PARTIES = "The declaration's member states"
 IMPLIED = (
     "Implied actor: no agent is named, so the member states (coding manual, "
     "section 3, rule 6)."
@@ -78,6 +79,21 @@ class Reader:
         return self.short.get(name, name)
 
     def party_actor(self, note: str = "") -> _Actor:
+        if not self.parties:
+            return _Actor(
+                [ProposedBody(UNNAMED_PARTIES, "responsible")],
+                "Member states",
+                " ".join(
+                    x
+                    for x in (
+                        note,
+                        "The opening names no member state of the body registry: "
+                        "add the declaration's states (kind 'member state') and "
+                        "choose them before accepting.",
+                    )
+                    if x
+                ),
+            )
         return _Actor(
             [ProposedBody(b.name, "responsible", b.key) for b in self.parties],
             "Member states",
