@@ -4,10 +4,12 @@ The reading rules are DESIGN.md's ("Deadlines: the rule most likely to be got
 wrong"); the methodology page states them. In short:
 
 - "in" or "during" a period is that period;
-- "by", "no later than", "not later than", "by the end of" and "until" a date or
-  period run from the declaration's date to the end of it, with the period's
-  precision; "before" a date or period ends the day before it starts ("before
-  2010" ends on 31 December 2009); "later this year" runs to 31 December;
+- "by", "before", "no later than", "not later than", "by the end of" and
+  "until" a date or period run from the declaration's date to the end of it,
+  with the period's precision ("before 2010": 5 July 2005 to 31 December 2010,
+  as DESIGN.md groups "before" with "by"); "later this year" runs to 31
+  December. Such a window ends a period of its precision and starts on the
+  declaration's date, which the ledger stores as it is (Deadline.clean);
 - a duration ("within six months", "over the next two years", "an 18-month
   effort") runs from the declaration's date to the same day number that much
   later, precision day (the 31st becomes the last day of a shorter month);
@@ -46,6 +48,9 @@ class Reading:
     precision: str | None = None
     event: str = ""
     note: str = ""
+    # False when no date could be read and the wording was taken as vague only
+    # for want of a reading (the note asks an analyst to check it).
+    understood: bool = True
 
     def as_dict(self) -> dict:
         """The reading as JSON-ready values: ISO dates, None where absent."""
@@ -61,7 +66,7 @@ class Reading:
 
 @dataclass(frozen=True)
 class _Period:
-    """A calendar window named by the wording, before any 'by' or 'before'."""
+    """A calendar window named by the wording, before any 'by' or 'until'."""
 
     first: datetime.date
     last: datetime.date
@@ -251,29 +256,6 @@ def _by(period: _Period, declared: datetime.date, how: str) -> Reading:
     )
 
 
-def _before(period: _Period, declared: datetime.date) -> Reading:
-    last = period.first - datetime.timedelta(days=1)
-    if last < declared:
-        previous = _period(period.precision, last)
-        return Reading(
-            DeadlineKind.CALENDAR,
-            previous.first,
-            previous.last,
-            previous.precision,
-            note=f"'Before' {period.name} means by {_long(last)}: the window is "
-            f"{previous.name}, {_long(previous.first)} to {_long(previous.last)}"
-            f"{_closed(last, declared)}.",
-        )
-    return Reading(
-        DeadlineKind.CALENDAR,
-        declared,
-        last,
-        period.precision,
-        note=f"'Before' {period.name} means before {_long(period.first)}: from the "
-        f"declaration's date ({_long(declared)}) to {_long(last)}.",
-    )
-
-
 def _within(amount: int, unit: str, declared: datetime.date, phrase: str) -> Reading:
     if unit == "day":
         latest = declared + datetime.timedelta(days=amount)
@@ -329,6 +311,7 @@ def _unread(original: str) -> Reading:
         DeadlineKind.VAGUE,
         note=f"No date could be read in '{original}', so it is read as vague (no "
         "window); an analyst should check it.",
+        understood=False,
     )
 
 
@@ -435,8 +418,8 @@ CONNECTORS_EN = [
     ("until", "by", "'Until'"),
     ("till", "by", "'Until'"),
     ("by", "by", "'By'"),
-    ("before", "before", "'Before'"),
-    ("prior to", "before", "'Before'"),
+    ("before", "by", "'Before'"),
+    ("prior to", "by", "'Prior to'"),
     ("during", "in", "'During'"),
     ("within", "in", "'Within'"),
     ("in", "in", "'In'"),
@@ -528,6 +511,7 @@ def _dated_en(text: str, original: str, declared: datetime.date) -> Reading | No
             DeadlineKind.VAGUE,
             note=f"'{original}' names a day that does not exist ({impossible}), so "
             "no window is read; an analyst should check it.",
+            understood=False,
         )
     if EVENT_EN.search(text):
         return _event_en(text, original, declared)
@@ -579,8 +563,6 @@ def _connected_en(text: str, declared: datetime.date) -> Reading | None:
                 continue
             if how == "by":
                 return _by(period, declared, label)
-            if how == "before":
-                return _before(period, declared)
             return _in(period, declared, label)
     period = _period_en(text, declared)
     if period is not None:

@@ -34,7 +34,7 @@ from declarations.models import (
     Role,
     Status,
 )
-from declarations.models.deadlines import window_matches_precision
+from declarations.models.deadlines import is_whole_period
 from tests.checks import assert_figures_agree, derived_snapshot
 from tests.factories import state_of
 
@@ -369,7 +369,7 @@ def test_event_windows_start_from_the_wording_and_narrow_to_the_event(codebook):
         assert revision.old_kind == revision.new_kind == DeadlineKind.EVENT
         assert revision.reason
         for earliest, latest, precision in (worded, narrowed):
-            assert window_matches_precision(precision, earliest, latest)
+            assert is_whole_period(precision, earliest, latest)
 
 
 def test_vague_and_absent_deadlines_have_no_window(codebook):

@@ -20,7 +20,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from declarations.deadline_reader import Reading, read_deadline
-from declarations.models import DeadlineKind, Precision
+from declarations.models import Deadline, DeadlineKind, Precision
+from declarations.models.deadlines import window_matches_precision
+from tests.factories import CommitmentFactory
 
 D = datetime.date
 ASTANA = D(2005, 7, 5)
@@ -107,7 +109,43 @@ def test_a_reading_is_a_window_the_ledger_can_store(row):
     if got.earliest is not None:
         assert got.earliest <= got.latest
         assert got.precision in Precision.values
+        # DESIGN.md's rule, which Deadline.clean() applies: the last day ends a
+        # period of the precision, the first is any day up to it.
+        assert window_matches_precision(got.precision, got.earliest, got.latest)
     assert bool(got.event) == (got.kind == DeadlineKind.EVENT)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "wording",
+    [
+        "by 2030",
+        "by the end of 2006",
+        "no later than June 2006",
+        "until the autumn of 2006",
+        "before 2010",
+        "within six months",
+        "over the next two years",
+        "later this year",
+        "this decade",
+        "by the next 2006 Summit",
+    ],
+)
+def test_a_reading_saves_as_a_deadline_through_full_clean(wording):
+    got = read_deadline(wording, declared=ASTANA)
+    deadline = Deadline(
+        commitment=CommitmentFactory(deadline=None),
+        wording=wording,
+        kind=got.kind,
+        event=got.event,
+        earliest=got.earliest,
+        latest=got.latest,
+        precision=got.precision or "",
+        note=got.note,
+    )
+    deadline.full_clean()
+    deadline.save()
+    assert Deadline.objects.get(pk=deadline.pk).latest == got.latest
 
 
 # --- the shipped codebook --------------------------------------------------------
@@ -237,9 +275,11 @@ FORMS = [
         "until the autumn of 2006",
         window("calendar", "2005-07-05", "2006-11-30", "season"),
     ),
-    ("before 2010", window("calendar", "2005-07-05", "2009-12-31", "year")),
-    ("before 15 June 2006", window("calendar", "2005-07-05", "2006-06-14", "day")),
-    ("before June 2006", window("calendar", "2005-07-05", "2006-05-31", "month")),
+    # DESIGN.md reads "before" as "by": to the end of the date or period.
+    ("before 2010", window("calendar", "2005-07-05", "2010-12-31", "year")),
+    ("before 15 June 2006", window("calendar", "2005-07-05", "2006-06-15", "day")),
+    ("before June 2006", window("calendar", "2005-07-05", "2006-06-30", "month")),
+    ("prior to 2010", window("calendar", "2005-07-05", "2010-12-31", "year")),
     ("later this year", window("calendar", "2005-07-05", "2005-12-31", "year")),
     # durations: the same day number later, precision day
     ("within six months", window("calendar", "2005-07-05", "2006-01-05", "day")),
@@ -361,10 +401,21 @@ def test_winter_spans_the_new_year():
     assert "winter 2005/06" in got["note"]
 
 
-def test_before_a_year_ends_the_day_before_it_and_says_so():
+def test_before_reads_as_by_the_way_design_md_groups_them():
+    # The reader once ended "before 2010" on 31 December 2009; DESIGN.md lists
+    # "before" with "by", "no later than" and "by the end of": from the
+    # declaration's date to the end of that date or period.
     got = reading("before 2010")
-    assert got["latest"] == "2009-12-31"
-    assert "31 December 2009" in got["note"]
+    assert (got["earliest"], got["latest"], got["precision"]) == (
+        "2005-07-05",
+        "2010-12-31",
+        "year",
+    )
+    assert got["note"] == (
+        "'Before' a period: from the declaration's date (5 July 2005) to the end "
+        "of 2010 (31 December 2010)."
+    )
+    assert reading("before 2010")["latest"] == reading("by 2010")["latest"]
 
 
 def test_a_window_that_closed_before_the_declaration_is_returned_with_a_note():

@@ -65,6 +65,30 @@ def test_windows_described_in_words():
     assert describe_window(None, None, "") == "no dated window"
 
 
+def test_windows_that_start_before_their_period_are_described_from_their_first_day():
+    # "by 2006" read on 5 July 2005, "within six months", "this decade".
+    assert (
+        describe_window(D(2005, 7, 5), D(2006, 12, 31), "year")
+        == "5 July 2005 to the end of 2006"
+    )
+    assert (
+        describe_window(D(2005, 7, 5), D(2006, 1, 5), "day")
+        == "5 July 2005 to 5 January 2006"
+    )
+    assert (
+        describe_window(D(2005, 7, 5), D(2006, 11, 30), "season")
+        == "5 July 2005 to the end of autumn 2006"
+    )
+    assert (
+        describe_window(D(2005, 7, 5), D(2006, 6, 30), "month")
+        == "5 July 2005 to the end of June 2006"
+    )
+    assert (
+        describe_window(D(2000, 1, 1), D(2009, 12, 31), "year")
+        == "1 January 2000 to the end of 2009"
+    )
+
+
 def deadline(**fields):
     commitment = CommitmentFactory(deadline=None)
     return Deadline(commitment=commitment, **fields)
@@ -116,6 +140,59 @@ def test_deadline_clean_rejects_windows_that_do_not_fit(fields, field):
     with pytest.raises(ValidationError) as error:
         deadline(**fields).full_clean()
     assert field in error.value.message_dict
+
+
+@pytest.mark.parametrize(
+    ("wording", "earliest", "latest", "precision"),
+    [
+        # DESIGN.md: "by 2030" is the declaration's date to 31 December 2030, year.
+        ("by 2030", D(2005, 7, 5), D(2030, 12, 31), "year"),
+        # "Within six months": the declaration's date to the same day, precision day.
+        ("within six months", D(2005, 7, 5), D(2006, 1, 5), "day"),
+        ("by the end of June 2006", D(2005, 7, 5), D(2006, 6, 30), "month"),
+        ("until the autumn of 2006", D(2005, 7, 5), D(2006, 11, 30), "season"),
+        ("by the first quarter of 2006", D(2005, 7, 5), D(2006, 3, 31), "quarter"),
+        ("by mid-2006", D(2005, 7, 5), D(2006, 6, 30), "half"),
+        ("this decade", D(2000, 1, 1), D(2009, 12, 31), "year"),
+        ("in 2006", D(2006, 1, 1), D(2006, 12, 31), "year"),
+    ],
+)
+def test_deadline_clean_accepts_a_window_ending_a_period_of_its_precision(
+    wording, earliest, latest, precision
+):
+    # The rule used to be "exactly one period", which refused the first seven.
+    d = deadline(
+        kind="calendar",
+        wording=wording,
+        earliest=earliest,
+        latest=latest,
+        precision=precision,
+    )
+    d.full_clean()
+    d.save()
+
+
+@pytest.mark.parametrize(
+    ("latest", "precision"),
+    [
+        (D(2030, 12, 30), "year"),
+        (D(2006, 6, 29), "month"),
+        (D(2006, 11, 29), "season"),
+        (D(2006, 2, 28), "quarter"),
+        (D(2006, 5, 31), "half"),
+    ],
+)
+def test_deadline_clean_refuses_a_window_ending_inside_a_period(latest, precision):
+    d = deadline(
+        kind="calendar",
+        wording="by then",
+        earliest=D(2005, 7, 5),
+        latest=latest,
+        precision=precision,
+    )
+    with pytest.raises(ValidationError) as error:
+        d.full_clean()
+    assert "does not end a" in error.value.message_dict["latest"][0]
 
 
 def test_deadline_clean_accepts_a_season():

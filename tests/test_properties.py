@@ -29,7 +29,11 @@ from declarations.models import (
     Precision,
     Status,
 )
-from declarations.models.deadlines import window_for, window_matches_precision
+from declarations.models.deadlines import (
+    is_whole_period,
+    window_for,
+    window_matches_precision,
+)
 from tests.factories import AssessmentFactory, CommitmentFactory, with_window
 
 EXAMPLES = int(os.environ.get("HYPOTHESIS_MAX_EXAMPLES", "50"))
@@ -232,11 +236,21 @@ def test_windows_of_one_precision_tile_the_calendar(precision, day):
 
 @PROPERTY
 @given(PRECISIONS, ANY_DAY, ANY_DAY)
-def test_only_whole_windows_match_a_precision(precision, a, b):
+def test_a_window_matches_its_precision_when_its_last_day_ends_a_period(
+    precision, a, b
+):
+    # DESIGN.md: "by 2030" is the declaration's date to 31 December 2030, of
+    # precision year. This test used to require exactly one period (the old
+    # rule, which refused such windows); now only the last day is bound.
     first, last = min(a, b), max(a, b)
     assert window_matches_precision(precision, first, last) == (
-        window_for(precision, first) == (first, last)
+        window_for(precision, last)[1] == last
     )
+    assert not window_matches_precision(precision, last, first) or first == last
+    # Every whole period still matches.
+    whole = window_for(precision, first)
+    assert window_matches_precision(precision, *whole)
+    assert is_whole_period(precision, *whole)
 
 
 # --- overdue bands ------------------------------------------------------------

@@ -31,7 +31,7 @@ from declarations.models import (
     Status,
 )
 from declarations.models.commitments import REFERENCE_PATTERN
-from declarations.models.deadlines import window_matches_precision
+from declarations.models.deadlines import is_whole_period
 from devtools import synthetic
 from tests.checks import assert_figures_agree, derived_snapshot
 from tests.factories import CommitmentFactory
@@ -145,11 +145,11 @@ def test_deadline_windows_match_their_precision(generated):
         if deadline.kind in (DeadlineKind.VAGUE, DeadlineKind.NONE):
             assert deadline.earliest is None and deadline.precision == ""
         if deadline.earliest:
-            assert window_matches_precision(
+            assert is_whole_period(
                 deadline.precision, deadline.earliest, deadline.latest
             )
     for revision in DeadlineRevision.objects.exclude(old_earliest=None):
-        assert window_matches_precision(
+        assert is_whole_period(
             revision.old_precision, revision.old_earliest, revision.old_latest
         )
 

@@ -14,6 +14,7 @@ from .choices import (
 from .commitments import Commitment, CommitmentBody
 from .deadlines import Deadline, DeadlineRevision
 from .declarations import Declaration, Paragraph
+from .proposals import CommitmentProposal, ProposalStatus, ProposedBody
 from .records import Assessment, Evidence
 from .status import CommitmentState, StatusPeriod
 from .tallies import FigureTally, Scope
@@ -25,6 +26,7 @@ __all__ = [
     "Commitment",
     "CommitmentBody",
     "CommitmentKind",
+    "CommitmentProposal",
     "CommitmentState",
     "Confidence",
     "DatePrecision",
@@ -38,6 +40,8 @@ __all__ = [
     "OverdueBand",
     "Paragraph",
     "Precision",
+    "ProposalStatus",
+    "ProposedBody",
     "Role",
     "Scope",
     "Status",

@@ -12,12 +12,14 @@ from .routes import object_url
 
 class BodyQuerySet(models.QuerySet):
     def matching(self, text: str):
-        """Bodies whose name or short name contains the text (any case)."""
+        """Bodies whose name, short name or aliases contain the text (any case)."""
         text = text.strip()
         if not text:
             return self
         return self.filter(
-            models.Q(name__icontains=text) | models.Q(short_name__icontains=text)
+            models.Q(name__icontains=text)
+            | models.Q(short_name__icontains=text)
+            | models.Q(aliases__icontains=text)
         )
 
     def for_detail(self):
@@ -104,6 +106,12 @@ class Body(models.Model):
         related_name="children",
         help_text="The body this one sits under (the RATS Council governs RATS).",
     )
+    aliases = models.TextField(
+        blank=True,
+        help_text="Other names the texts use for it, one a line (e.g. 'heads of "
+        "government' for the Council of Heads of Government). The proposer "
+        "matches them as it matches the name and short name.",
+    )
     description = models.TextField(blank=True)
 
     history = HistoricalRecords()
@@ -126,6 +134,11 @@ class Body(models.Model):
 
     def get_absolute_url(self):
         return object_url("declarations:body-detail", self.slug)
+
+    @property
+    def alias_list(self) -> list[str]:
+        """The aliases, one per line, without blanks."""
+        return [line.strip() for line in self.aliases.splitlines() if line.strip()]
 
     @property
     def label(self) -> str:

@@ -57,16 +57,45 @@ def window_for(
 def window_matches_precision(
     precision: str, earliest: datetime.date, latest: datetime.date
 ) -> bool:
-    """Whether earliest..latest is exactly one window of the precision."""
+    """Whether earliest..latest is a due window of the precision (DESIGN.md).
+
+    The last day ends a period of the precision (31 December for a year, a
+    month's last day for a month); the first day is any day up to it. So "in
+    2006" (1 January to 31 December 2006), "by 2030" read on 5 July 2005 (5 July
+    2005 to 31 December 2030) and "this decade" (2000 to 2009) are all windows of
+    precision year, and a window of precision day may span any number of days
+    ("within six months": the declaration's date to the same day six months on).
+    """
+    return earliest <= latest and window_for(precision, latest)[1] == latest
+
+
+def is_whole_period(
+    precision: str, earliest: datetime.date, latest: datetime.date
+) -> bool:
+    """Whether earliest..latest is exactly one period of the precision."""
     return window_for(precision, earliest) == (earliest, latest)
 
 
 def describe_window(
     earliest: datetime.date | None, latest: datetime.date | None, precision: str | None
 ) -> str:
-    """The window in words: '15 June 2006', 'autumn 2005', 'H1 2006', '2006'."""
+    """The window in words: '15 June 2006', 'autumn 2005', 'H1 2006', '2006'.
+
+    A window that starts before the period its last day ends reads from its
+    first day: '5 July 2005 to the end of 2006', '5 July 2005 to 5 January 2006'.
+    """
     if earliest is None or latest is None:
         return "no dated window"
+    if precision in Precision.values and not is_whole_period(
+        precision, earliest, latest
+    ):
+        start = f"{earliest:%-d %B %Y}"
+        if precision == Precision.DAY:
+            return f"{start} to {latest:%-d %B %Y}"
+        period_start = window_for(precision, latest)[0]
+        return (
+            f"{start} to the end of {describe_window(period_start, latest, precision)}"
+        )
     if precision == Precision.DAY:
         return f"{earliest:%-d %B %Y}"
     if precision == Precision.MONTH:
@@ -198,8 +227,10 @@ class Deadline(models.Model):
             ):
                 label = Precision(self.precision).label.lower()
                 errors["latest"] = (
-                    f"{self.earliest}..{self.latest} is not one {label}: "
-                    f"{Precision(self.precision).definition}"
+                    f"{self.latest} does not end a {label} "
+                    f"({Precision(self.precision).definition}): a window of this "
+                    "precision ends on the last day of one, and may start on "
+                    "any day up to it."
                 )
             if self.kind in (DeadlineKind.VAGUE, DeadlineKind.NONE):
                 errors["kind"] = "Vague or absent deadlines have no due window."

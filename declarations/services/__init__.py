@@ -13,6 +13,13 @@ from .declarations import (
     default_reference_prefix,
     default_slug,
 )
+from .proposals import (
+    next_reference,
+    proposal_accept,
+    proposal_reject,
+    proposals_for,
+    proposals_store,
+)
 from .records import (
     StaleAssessment,
     assessment_record,
@@ -36,6 +43,11 @@ __all__ = [
     "evidence_log",
     "evidence_retract",
     "latest_assessment_id",
+    "next_reference",
+    "proposal_accept",
+    "proposal_reject",
+    "proposals_for",
+    "proposals_store",
     "status_derive",
     "status_forget",
     "status_settle",

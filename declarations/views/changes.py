@@ -1,4 +1,5 @@
-"""The public changelog: corrections, retractions, deadline revisions, edits."""
+"""The public changelog: corrections, retractions, deadline revisions, accepted
+proposals, edits."""
 
 import dataclasses
 import datetime
@@ -14,6 +15,7 @@ from ..models import (
     Body,
     Commitment,
     CommitmentBody,
+    CommitmentProposal,
     Deadline,
     DeadlineRevision,
     Declaration,
@@ -35,6 +37,7 @@ KINDS = {
     "corrections": "Corrections of assessments",
     "retractions": "Retracted evidence",
     "deadlines": "Deadline revisions",
+    "proposals": "Accepted proposals",
     "codebook": "Codebook edits",
 }
 
@@ -114,6 +117,10 @@ def parts(kinds) -> list[Part]:
         )
     if "deadlines" in kinds:
         chosen.append(Part("deadlines", DeadlineRevision.objects.all(), "revised_at"))
+    if "proposals" in kinds:
+        chosen.append(
+            Part("proposals", CommitmentProposal.objects.accepted(), "decided_at")
+        )
     if "codebook" in kinds:
         chosen.extend(
             Part(name, model.history.all(), "history_date", "history_id")
@@ -216,6 +223,9 @@ def load_changes(rows) -> list[Change]:
         "deadlines": DeadlineRevision.objects.select_related(
             "deadline__commitment", "revised_by"
         ).in_bulk(ids["deadlines"]),
+        "proposals": CommitmentProposal.objects.select_related(
+            "commitment", "decided_by", "paragraph", "declaration"
+        ).in_bulk(ids["proposals"]),
     }
     previous = {}
     for name, model in CODEBOOK.items():
@@ -253,6 +263,8 @@ def load_changes(rows) -> list[Change]:
             changes.append(Change(kind, when, record, record.retracted_by))
         elif kind == "deadlines":
             changes.append(Change(kind, when, record, record.revised_by))
+        elif kind == "proposals":
+            changes.append(Change(kind, when, record, record.decided_by))
         else:
             before = previous[(kind, pk)]
             diff = record.diff_against(before).changes if before is not None else []

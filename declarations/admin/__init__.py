@@ -2,21 +2,24 @@
 
 Evidence and assessments are history. Analysts write them through the public pages
 (services do the checks); here they are shown read-only, and a deadline change is
-saved as a revision with its reason.
+saved as a revision with its reason. Proposed commitments are reviewed in
+``proposals``.
 """
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import Prefetch
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import services
-from .models import (
+from .. import services
+from ..models import (
     Assessment,
     Body,
     Commitment,
@@ -30,7 +33,7 @@ from .models import (
     Role,
     Status,
 )
-from .page_cache import pages_changed
+from ..page_cache import pages_changed
 
 
 class DerivesFromTheCodebook:
@@ -147,6 +150,30 @@ class DeclarationAdmin(DerivesFromTheCodebook, SimpleHistoryAdmin):
     date_hierarchy = "date"
     readonly_fields = ["content_hash", "source_file", "imported_at"]
     inlines = [ParagraphInline]
+    actions = ["propose_commitments"]
+
+    @admin.action(
+        description="Propose commitments for review (a rules-first draft)",
+        permissions=["change"],
+    )
+    def propose_commitments(self, request, queryset):
+        for declaration in queryset:
+            created = services.proposals_store(declaration=declaration)
+            url = (
+                reverse("admin:declarations_commitmentproposal_changelist")
+                + f"?declaration__id__exact={declaration.pk}&status__exact=pending"
+            )
+            self.message_user(
+                request,
+                format_html(
+                    '{}: {} new proposal(s). <a href="{}">Review the pending '
+                    "proposals</a>.",
+                    declaration.slug,
+                    len(created),
+                    url,
+                ),
+                messages.SUCCESS,
+            )
 
     def affected(self, obj):
         return list(obj.commitments.values_list("pk", flat=True))
@@ -169,7 +196,7 @@ class BodyAdmin(DerivesFromTheCodebook, SimpleHistoryAdmin):
     list_display = ["name", "short_name", "kind", "parent"]
     list_filter = ["kind"]
     list_select_related = ["parent"]
-    search_fields = ["name", "short_name", "slug"]
+    search_fields = ["name", "short_name", "aliases", "slug"]
     autocomplete_fields = ["parent"]
     prepopulated_fields = {"slug": ["name"]}
 
@@ -458,60 +485,5 @@ class DeadlineAdmin(DerivesFromTheCodebook, SimpleHistoryAdmin):
             super().save_model(request, obj, form, change)
 
 
-@admin.register(DeadlineRevision)
-class DeadlineRevisionAdmin(ReadOnlyMixin, admin.ModelAdmin):
-    list_display = [
-        "deadline",
-        "revised_at",
-        "revised_by",
-        "old_window_display",
-        "new_window_display",
-        "reason",
-    ]
-    list_select_related = ["deadline__commitment", "revised_by"]
-    search_fields = ["deadline__commitment__reference", "reason"]
-
-
-@admin.register(Evidence)
-class EvidenceAdmin(IndexedSearch, ReadOnlyMixin, admin.ModelAdmin):
-    list_display = [
-        "commitment",
-        "event_date",
-        "summary",
-        "source_title",
-        "direction",
-        "logged_by",
-        "is_retracted",
-    ]
-    list_filter = ["direction", RecordDeclarationFilter]
-    list_select_related = ["commitment", "logged_by"]
-    search_fields = ["summary", "source_title"]
-    search_help_text = (
-        "A commitment's reference (or its start), or words of the summary or "
-        "the source's title."
-    )
-    ordering = ["-logged_at", "-id"]
-
-    @admin.display(boolean=True, description="retracted")
-    def is_retracted(self, obj):
-        return obj.is_retracted
-
-
-@admin.register(Assessment)
-class AssessmentAdmin(IndexedSearch, ReadOnlyMixin, admin.ModelAdmin):
-    list_display = [
-        "commitment",
-        "status",
-        "as_of",
-        "member_state",
-        "confidence",
-        "recorded_by",
-        "recorded_at",
-    ]
-    list_filter = ["status", "confidence", RecordDeclarationFilter]
-    list_select_related = ["commitment", "member_state", "recorded_by"]
-    search_fields = ["rationale"]
-    search_help_text = (
-        "A commitment's reference (or its start), or words of the rationale."
-    )
-    ordering = ["-recorded_at", "-id"]
+from .proposals import CommitmentProposalAdmin  # noqa: E402, F401
+from .records import AssessmentAdmin  # noqa: E402, F401
