@@ -106,6 +106,14 @@ def test_check_deploy_is_clean_under_production_settings(production_site):
     assert "no issues" in result.stdout
 
 
+def test_check_deploy_warns_of_a_page_cache_in_each_process(production_site):
+    check = [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "ERROR"]
+    env = {k: v for k, v in production_site.items() if k != "CACHE_URL"}
+    assert "tracker.W001" in run(check, env).stderr + run(check, env).stdout
+    shared = run(check, {**env, "CACHE_URL": "redis://127.0.0.1:6379/0"})
+    assert "tracker.W001" not in shared.stdout + shared.stderr
+
+
 def test_production_refuses_to_start_without_a_secret_key(production_site):
     env = {**production_site, "DJANGO_SECRET_KEY": ""}
     result = subprocess.run(
