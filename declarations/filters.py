@@ -14,12 +14,18 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from .models import (
+    Assessment,
     Body,
     BodyKind,
     Commitment,
+    Confidence,
     DeadlineKind,
+    DeadlineRevision,
     Declaration,
+    Direction,
+    Evidence,
     OverdueBand,
+    Paragraph,
     Role,
     Status,
 )
@@ -100,15 +106,28 @@ class DeclarationSearchField(forms.CharField):
 
 
 class DeclarationSearchFilter(django_filters.Filter):
+    """The declaration search box; ``field_name`` is the path to the declaration."""
+
     field_class = DeclarationSearchField
 
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("field_name", "declaration")
+        super().__init__(*args, **kwargs)
+
     def filter(self, qs, value):
-        return qs if value is None else qs.filter(declaration__in=value)
+        if value is None:
+            return qs
+        return qs.filter(**{f"{self.field_name}__in": value})
+
+
+class KeyChoiceFilter(django_filters.ModelChoiceFilter):
+    """A record chosen by its public key (a slug, a reference): a text in the
+    query, the record once cleaned."""
 
 
 def body_filter():
     """A body by its slug, for the commitment and overdue lists."""
-    return django_filters.ModelChoiceFilter(
+    return KeyChoiceFilter(
         queryset=Body.objects.order_by("name"),
         to_field_name="slug",
         method="filter_body",
@@ -164,7 +183,7 @@ class CommitmentFilter(AsOfFilterSet):
     )
     body = body_filter()
     role = role_filter(help_text="With a body: its role. Alone: any body in that role.")
-    member_state = django_filters.ModelChoiceFilter(
+    member_state = KeyChoiceFilter(
         queryset=Body.objects.member_states().order_by("name"),
         to_field_name="slug",
         method="filter_member_state",
@@ -278,3 +297,117 @@ class DeclarationFilter(django_filters.FilterSet):
 
     def filter_text(self, queryset, name, value):
         return queryset.matching(value)
+
+
+# The record's lists. The pages show these records on each commitment's page; the
+# API lists them across commitments, so they get filters of their own, declared
+# here like the tables' (and usable by a page that lists them one day).
+
+
+def commitment_filter(field_name: str = "commitment"):
+    """A commitment by its reference."""
+    return KeyChoiceFilter(
+        field_name=field_name,
+        queryset=Commitment.objects.all(),
+        to_field_name="reference",
+        label="Commitment",
+        help_text="Its reference, e.g. AST2005-05.",
+        error_messages=_no_such("commitment"),
+    )
+
+
+def declaration_filter(field_name: str):
+    return DeclarationSearchFilter(
+        field_name=field_name,
+        label="Declaration",
+        max_length=200,
+        help_text="Its slug (astana-2005) or words of its title or place.",
+    )
+
+
+class ParagraphFilter(django_filters.FilterSet):
+    declaration = declaration_filter("declaration")
+
+    class Meta:
+        model = Paragraph
+        fields = []
+
+    def __init__(self, *args, as_of=None, **kwargs):
+        super().__init__(*args, **kwargs)
+
+
+class EvidenceFilter(django_filters.FilterSet):
+    commitment = commitment_filter()
+    declaration = declaration_filter("commitment__declaration")
+    direction = django_filters.ChoiceFilter(
+        choices=Direction.choices, label="Direction"
+    )
+    retracted = django_filters.BooleanFilter(
+        field_name="retracted_at",
+        lookup_expr="isnull",
+        exclude=True,
+        label="Retracted",
+        help_text="true: only retracted evidence; false: only standing evidence.",
+    )
+    event_after = django_filters.DateFilter(
+        field_name="event_date", lookup_expr="gte", label="Event on or after"
+    )
+    event_before = django_filters.DateFilter(
+        field_name="event_date", lookup_expr="lte", label="Event on or before"
+    )
+
+    class Meta:
+        model = Evidence
+        fields = []
+
+    def __init__(self, *args, as_of=None, **kwargs):
+        super().__init__(*args, **kwargs)
+
+
+class AssessmentFilter(django_filters.FilterSet):
+    commitment = commitment_filter()
+    declaration = declaration_filter("commitment__declaration")
+    status = django_filters.MultipleChoiceFilter(
+        choices=Status.assessable(), label="Status"
+    )
+    confidence = django_filters.ChoiceFilter(
+        choices=Confidence.choices, label="Confidence"
+    )
+    corrected = django_filters.BooleanFilter(
+        method="filter_corrected",
+        label="Corrected",
+        help_text="true: only assessments a later one corrects (they no longer "
+        "count); false: only those that stand.",
+    )
+
+    class Meta:
+        model = Assessment
+        fields = []
+
+    def __init__(self, *args, as_of=None, **kwargs):
+        super().__init__(*args, **kwargs)
+
+    def filter_corrected(self, queryset, name, corrected):
+        # At most one correction names an assessment, so the join adds no rows.
+        return queryset.filter(corrections__isnull=not corrected)
+
+
+class MemberStateAssessmentFilter(AssessmentFilter):
+    member_state = KeyChoiceFilter(
+        queryset=Body.objects.member_states(),
+        to_field_name="slug",
+        label="Member state",
+        error_messages=_no_such("member state"),
+    )
+
+
+class DeadlineRevisionFilter(django_filters.FilterSet):
+    commitment = commitment_filter("deadline__commitment")
+    declaration = declaration_filter("deadline__commitment__declaration")
+
+    class Meta:
+        model = DeadlineRevision
+        fields = []
+
+    def __init__(self, *args, as_of=None, **kwargs):
+        super().__init__(*args, **kwargs)

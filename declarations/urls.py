@@ -3,7 +3,7 @@ from django.views.decorators.http import require_safe
 
 from . import feeds, views
 from .page_cache import public_page
-from .views import analyst, changes
+from .views import analyst, changes, releases
 
 app_name = "declarations"
 
@@ -70,4 +70,14 @@ urlpatterns += [
     ),
     path("me/", analyst.MyWorkView.as_view(), name="me"),
     path("changes/", public_page(changes.ChangeLogView.as_view()), name="changes"),
+]
+
+# Open data: the data releases (issue 13); the API is under /api/ (tracker/urls.py).
+urlpatterns += [
+    path("data/", releases.DataReleasesView.as_view(), name="data-releases"),
+    path(
+        "data/<str:version>/<path:name>",
+        releases.release_file,
+        name="data-release-file",
+    ),
 ]

@@ -56,6 +56,9 @@ INSTALLED_APPS = [
     "django.contrib.syndication",
     "django_filters",
     "django_tables2",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "simple_history",
     "axes",
     "declarations",
@@ -279,6 +282,70 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # to X-Forwarded-For; never a header value the client chose (that would let anyone
 # escape the lockout by sending a new address with each guess).
 AXES_CLIENT_IP_CALLABLE = "declarations.middleware.client_ip_address"
+
+# The read API (/api/, declarations.api): anonymous, read-only, JSON only. No
+# authentication class at all: the API serves what the public pages show to anyone,
+# so it needs no session (and no CSRF token, since nothing can be written).
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_THROTTLE_CLASSES": ["declarations.api.throttling.AnonymousRateThrottle"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "declarations.api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "URL_FORMAT_OVERRIDE": None,
+    "UNICODE_JSON": True,
+    "COERCE_DECIMAL_TO_STRING": False,
+}
+# Requests an address may make to the API; "N/second|minute|hour|day".
+TRACKER_API_ANON_RATE = os.environ.get("TRACKER_API_ANON_RATE", "120/minute")
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Declaration tracker API",
+    "DESCRIPTION": (
+        "Read-only access to everything the tracker's public pages show: "
+        "declarations, their paragraphs, bodies, commitments with their deadlines, "
+        "bodies and status on any date, the evidence, the assessments (overall and "
+        "member state by member state), deadline revisions and the log of changes. "
+        "Lists take the web tables' filters and are paged by cursor."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "LICENSE": {"name": "Data: CC BY 4.0; code: MIT"},
+    # One schema name for each vocabulary of declarations.models.choices.
+    "ENUM_NAME_OVERRIDES": {
+        "StatusEnum": "declarations.models.choices.Status",
+        "AssessedStatusEnum": "declarations.api.serializers.ASSESSED_STATUS_CHOICES",
+        "BodyKindEnum": "declarations.models.choices.BodyKind",
+        "CommitmentKindEnum": "declarations.models.choices.CommitmentKind",
+        "DeadlineKindEnum": "declarations.models.choices.DeadlineKind",
+        "PrecisionEnum": "declarations.models.choices.Precision",
+        "RoleEnum": "declarations.models.choices.Role",
+        "ConfidenceEnum": "declarations.models.choices.Confidence",
+        "DirectionEnum": "declarations.models.choices.Direction",
+        "DatePrecisionEnum": "declarations.models.choices.DatePrecision",
+        "OverdueBandEnum": "declarations.models.choices.OverdueBand",
+        "TimelinessEnum": "declarations.models.scorecards.Timeliness",
+        "ChangeKindEnum": "declarations.views.changes.KIND_CHOICES",
+    },
+}
+
+# Data releases (manage.py release): one folder per version under this directory,
+# listed at /data/ and served from there.
+TRACKER_RELEASES_DIR = Path(
+    os.environ.get("TRACKER_RELEASES_DIR", BASE_DIR / "releases")
+)
+
+# Who a release names as its author in CITATION.cff and "cite as", and the site's
+# public address (for the citation's URL; empty to leave it out).
+TRACKER_CITATION_AUTHOR = os.environ.get(
+    "TRACKER_CITATION_AUTHOR", "Declaration tracker contributors"
+)
+TRACKER_SITE_URL = os.environ.get("TRACKER_SITE_URL", "")
 
 # Domain settings.
 TRACKER_DUE_SOON_DAYS = int(os.environ.get("TRACKER_DUE_SOON_DAYS", "90"))

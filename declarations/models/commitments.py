@@ -346,6 +346,20 @@ class CommitmentQuerySet(models.QuerySet):
             .in_document_order()
         )
 
+    def for_api(self, as_of: datetime.date):
+        """The API's commitments on a date: what the public list and a commitment's
+        page show of each (declaration, paragraph number, deadline, bodies,
+        status, overdue band, last evidence, implementation), in no order (the
+        API pages by its own key)."""
+        return (
+            self.select_related("declaration", "paragraph", "deadline")
+            .defer(*WIDE_RELATED_FIELDS)
+            .prefetch_related(_body_links())
+            .with_overdue_band(as_of)
+            .with_last_evidence(as_of)
+            .with_implementation(as_of)
+        )
+
     def for_overdue_list(self, as_of: datetime.date):
         """Definitely, possibly overdue and due soon on the date, most pressing first.
 

@@ -160,7 +160,12 @@ class Evidence(models.Model):
         return f"{self.event_date_display}: {self.summary[:80]}"
 
     def get_absolute_url(self):
-        return f"{self.commitment.get_absolute_url()}#evidence-{self.pk}"
+        return f"{self.commitment.get_absolute_url()}#{self.anchor}"
+
+    @property
+    def anchor(self) -> str:
+        """Its place on the commitment's page."""
+        return f"evidence-{self.pk}"
 
     @property
     def is_retracted(self) -> bool:
@@ -333,5 +338,10 @@ class Assessment(models.Model):
     def get_absolute_url(self):
         return (
             reverse("declarations:commitment-detail", args=[self.commitment.reference])
-            + f"#assessment-{self.pk}"
+            + f"#{self.anchor}"
         )
+
+    @property
+    def anchor(self) -> str:
+        """Its place on the commitment's page."""
+        return f"assessment-{self.pk}"

@@ -40,6 +40,7 @@ KINDS = {
     "proposals": "Accepted proposals",
     "codebook": "Codebook edits",
 }
+KIND_CHOICES = list(KINDS.items())
 
 
 ACTIONS = {"+": "created", "~": "changed", "-": "deleted"}
