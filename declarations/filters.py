@@ -304,6 +304,40 @@ class DeclarationFilter(django_filters.FilterSet):
 # here like the tables' (and usable by a page that lists them one day).
 
 
+class YesNoField(forms.NullBooleanField):
+    """``true`` or ``false`` (also 1/0, yes/no); anything else is refused rather
+    than read as "either", so a mistyped value cannot quietly widen a list."""
+
+    widget = forms.TextInput
+    VALUES = {
+        "true": True,
+        "1": True,
+        "yes": True,
+        "false": False,
+        "0": False,
+        "no": False,
+    }
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        if isinstance(value, bool):
+            return value
+        try:
+            return self.VALUES[str(value).strip().lower()]
+        except KeyError:
+            raise forms.ValidationError(
+                f"“{str(value)[:20]}” is neither true nor false.", code="invalid"
+            ) from None
+
+    def validate(self, value):
+        pass
+
+
+class YesNoFilter(django_filters.BooleanFilter):
+    field_class = YesNoField
+
+
 def commitment_filter(field_name: str = "commitment"):
     """A commitment by its reference."""
     return KeyChoiceFilter(
@@ -342,7 +376,7 @@ class EvidenceFilter(django_filters.FilterSet):
     direction = django_filters.ChoiceFilter(
         choices=Direction.choices, label="Direction"
     )
-    retracted = django_filters.BooleanFilter(
+    retracted = YesNoFilter(
         field_name="retracted_at",
         lookup_expr="isnull",
         exclude=True,
@@ -373,7 +407,7 @@ class AssessmentFilter(django_filters.FilterSet):
     confidence = django_filters.ChoiceFilter(
         choices=Confidence.choices, label="Confidence"
     )
-    corrected = django_filters.BooleanFilter(
+    corrected = YesNoFilter(
         method="filter_corrected",
         label="Corrected",
         help_text="true: only assessments a later one corrects (they no longer "

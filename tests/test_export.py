@@ -2,6 +2,10 @@ import csv
 import datetime
 import io
 import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -99,3 +103,60 @@ def test_bad_as_of_date_is_a_clear_error():
 def test_unknown_declaration_is_a_clear_error(commitments):
     with pytest.raises(CommandError, match="No commitments"):
         export("--declaration", "nowhere-1999")
+
+
+def test_the_csv_neutralises_cells_a_spreadsheet_would_run():
+    CommitmentFactory(reference="F-1", title='=HYPERLINK("http://evil.example","x")')
+    rows = list(csv.DictReader(io.StringIO(export("--format", "csv"))))
+    assert rows[0]["title"] == '\'=HYPERLINK("http://evil.example","x")'
+    # JSON is read by programs, not spreadsheets: exact.
+    data = json.loads(export())
+    assert data["commitments"][0]["title"] == '=HYPERLINK("http://evil.example","x")'
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_into_a_closed_pipe(*args, env=None):
+    """Run manage.py with its standard output a pipe nobody reads any more, as
+    in ``manage.py ... | head`` once head has exited."""
+    read, write = os.pipe()
+    os.close(read)
+    try:
+        return subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=ROOT,
+            stdout=write,
+            stderr=subprocess.PIPE,
+            env={**os.environ, "DJANGO_DEBUG": "1", **(env or {})},
+            timeout=120,
+        )
+    finally:
+        os.close(write)
+
+
+def test_a_command_whose_reader_went_away_ends_quietly():
+    result = run_into_a_closed_pipe("help")
+    assert result.returncode == 0
+    assert result.stderr == b""
+
+
+def test_export_commitments_into_a_closed_pipe_ends_quietly(tmp_path):
+    database = f"sqlite:///{tmp_path / 'pipe.sqlite3'}"
+    env = {"DATABASE_URL": database}
+    for step in (["migrate", "-v0"], ["loaddata", "astana_2005", "-v0"]):
+        subprocess.run(
+            [sys.executable, "manage.py", *step],
+            cwd=ROOT,
+            env={**os.environ, "DJANGO_DEBUG": "1", **env},
+            check=True,
+            capture_output=True,
+            timeout=300,
+        )
+    for export_format in ("csv", "json"):
+        result = run_into_a_closed_pipe(
+            "export_commitments", "--format", export_format, env=env
+        )
+        assert result.returncode == 0, result.stderr
+        assert b"Traceback" not in result.stderr
+        assert b"BrokenPipe" not in result.stderr

@@ -49,13 +49,14 @@ def download(client, fmt, **params):
 
 
 def csv_rows(response):
-    return list(csv.DictReader(io.StringIO(response.getvalue().decode())))
+    # utf-8-sig: the download starts with a byte-order mark, for Excel.
+    return list(csv.DictReader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
 
 
 def test_csv_download_holds_every_filtered_row_not_one_page(client, many):
     response = download(client, "csv", body="mine", as_of="2006-12-31")
     rows = csv_rows(response)
-    assert {row["Reference"] for row in rows} == {f"T-{n:03d}" for n in range(55)}
+    assert {row["reference"] for row in rows} == {f"T-{n:03d}" for n in range(55)}
     assert response["Content-Disposition"] == (
         'attachment; filename="commitments-2006-12-31.csv"'
     )
@@ -67,16 +68,16 @@ def test_downloads_match_the_table_on_screen(client, many):
     on_screen = [row.record.reference for row in screen.context["table"].rows]
     assert on_screen == [f"T-{n:03d}" for n in range(9, -1, -1)]
     assert [
-        row["Reference"] for row in csv_rows(download(client, "csv", **params))
+        row["reference"] for row in csv_rows(download(client, "csv", **params))
     ] == (on_screen)
     data = json.loads(download(client, "json", **params).getvalue())
-    assert [row["Reference"] for row in data] == on_screen
+    assert [row["reference"] for row in data] == on_screen
     book = openpyxl.load_workbook(
         io.BytesIO(download(client, "xlsx", **params).getvalue())
     )
     sheet = book.active
     header = [cell.value for cell in sheet[1]]
-    column = header.index("Reference")
+    column = header.index("reference")
     assert [row[column] for row in sheet.iter_rows(min_row=2, values_only=True)] == (
         on_screen
     )
@@ -95,17 +96,18 @@ def test_download_columns_are_plain_text(client):
     )
     AssessmentFactory(commitment=commitment, status=Status.STALLED, as_of=D(2006, 5, 1))
     (row,) = csv_rows(download(client, "csv", as_of="2006-12-31"))
-    assert row["Title"] == "Do <it>"
-    assert row["Bodies"] == "Council A (responsible)"
-    assert row["Deadline"] == "by the next 2006 Summit"
-    assert row["Due window"] == "2006"
-    assert row["Status"] == "Stalled"
-    assert row["Overdue"] == "Possibly overdue"
-    assert row["Window first day"] == "2006-01-01"
-    assert row["Window last day"] == "2006-12-31"
-    assert row["Status as of"] == "2006-12-31"
-    assert row["Theme"] == "Economy"
-    assert row["Quote"] == commitment.quote
+    assert row["title"] == "Do <it>"
+    assert row["bodies"] == "Council A (responsible)"
+    assert row["deadline_wording"] == "by the next 2006 Summit"
+    assert row["deadline_window"] == "2006"
+    assert row["status"] == Status.STALLED
+    assert row["overdue_band"] == OverdueBand.POSSIBLY
+    assert row["deadline_earliest"] == "2006-01-01"
+    assert row["deadline_latest"] == "2006-12-31"
+    assert row["status_as_of"] == "2006-12-31"
+    assert row["status_since"] == "2006-05-01"
+    assert row["theme"] == "Economy"
+    assert row["quote"] == commitment.quote
 
 
 def test_a_download_of_nothing_has_the_header_only(client, many):
@@ -166,12 +168,15 @@ def test_percent():
 def test_downloads_cannot_smuggle_spreadsheet_formulas(client):
     CommitmentFactory(reference="F-1", title='=HYPERLINK("http://evil.example","x")')
     csv_row = csv_rows(download(client, "csv"))[0]
-    assert csv_row["Title"] == '\'=HYPERLINK("http://evil.example","x")'
+    assert csv_row["title"] == '\'=HYPERLINK("http://evil.example","x")'
     book = download(client, "xlsx").getvalue()
     sheet = openpyxl.load_workbook(io.BytesIO(book)).active
-    assert "'=HYPERLINK" in [cell.value for cell in sheet[2]][1]
+    # Excel: the exact text, in a text cell, which a spreadsheet shows, never runs.
+    title = sheet[2][1]
+    assert title.value == '=HYPERLINK("http://evil.example","x")'
+    assert title.data_type == "s"
     as_json = json.loads(download(client, "json").getvalue())
-    assert as_json[0]["Title"] == '=HYPERLINK("http://evil.example","x")'
+    assert as_json[0]["title"] == '=HYPERLINK("http://evil.example","x")'
 
 
 def test_downloads_stream_in_chunks_and_keep_the_sort(client, many, monkeypatch):
@@ -180,7 +185,7 @@ def test_downloads_stream_in_chunks_and_keep_the_sort(client, many, monkeypatch)
     monkeypatch.setattr(exports, "CHUNK", 7)
     response = download(client, "csv", body="mine", sort="-reference")
     assert response.streaming
-    references = [row["Reference"] for row in csv_rows(response)]
+    references = [row["reference"] for row in csv_rows(response)]
     assert references == [f"T-{n:03d}" for n in range(54, -1, -1)]
     rows = json.loads(download(client, "json", body="mine").getvalue())
     assert len(rows) == 55
@@ -241,3 +246,68 @@ def test_rows_html_writes_the_cells_django_tables2_writes(as_of, rf):
     for table_class, rows in tables_and_rows:
         table = table_class(rows, as_of=as_of, as_of_param=as_of.isoformat())
         assert table.rows_html() == django_tables2_rows(table), table_class.__name__
+
+
+def test_downloads_open_right_in_a_spreadsheet(client):
+    commitment = with_window(
+        CommitmentFactory(reference="X-9", title="Développement du Fonds — 基金"),
+        D(2006, 1, 1),
+        D(2006, 12, 31),
+        "year",
+    )
+    CommitmentBodyFactory(commitment=commitment, body__name="Совет")
+    raw = download(client, "csv", as_of="2006-12-31").getvalue()
+    # A byte-order mark, so that Excel reads the UTF-8 as UTF-8.
+    assert raw.startswith(b"\xef\xbb\xbf")
+    assert "Développement du Fonds — 基金" in raw.decode("utf-8-sig")
+    book = openpyxl.load_workbook(
+        io.BytesIO(download(client, "xlsx", as_of="2006-12-31").getvalue())
+    )
+    assert book.sheetnames == ["Commitments", "About"]
+    sheet = book["Commitments"]
+    header = [cell.value for cell in sheet[1]]
+    row = dict(zip(header, sheet[2], strict=True))
+    assert row["deadline_earliest"].is_date
+    assert row["deadline_earliest"].value.date() == D(2006, 1, 1)
+    assert row["status_as_of"].value.date() == D(2006, 12, 31)
+    assert row["paragraph"].data_type == "n"
+    assert row["bodies"].value == "Совет (responsible)"
+    about = dict(book["About"].iter_rows(values_only=True))
+    assert about["Statuses and overdue as of"].date() == D(2006, 12, 31)
+
+
+def test_downloads_and_the_data_release_use_the_same_names(client, tmp_path):
+    from declarations.datapackage import writer
+
+    commitment = with_window(
+        CommitmentFactory(reference="X-8"), D(2006, 1, 1), D(2006, 12, 31), "year"
+    )
+    AssessmentFactory(commitment=commitment, status=Status.STALLED, as_of=D(2006, 5, 1))
+    (web,) = csv_rows(download(client, "csv"))
+    folder = writer.release_write(releases_dir=tmp_path, version="1").folder
+    released = {}
+    for table in ("commitments", "deadlines"):
+        with open(folder / "data" / f"{table}.csv", encoding="utf-8") as file:
+            (row,) = csv.DictReader(file)
+            released.update({k: v for k, v in row.items() if k != "commitment"})
+    shared = set(web) & set(released)
+    assert shared >= {
+        "reference",
+        "declaration",
+        "paragraph",
+        "title",
+        "theme",
+        "kind",
+        "quote",
+        "status",
+        "status_since",
+        "status_as_of",
+        "deadline_wording",
+        "deadline_kind",
+        "deadline_earliest",
+        "deadline_latest",
+        "deadline_precision",
+    }
+    assert {name: web[name] for name in shared} == {
+        name: released[name] for name in shared
+    }

@@ -268,7 +268,12 @@ class CommitmentViewSet(PublicReadViewSet):
     def get_queryset(self):
         # (The schema generator asks without a request, so without a date.)
         as_of = self.as_of or timezone.localdate()
-        return Commitment.objects.for_api(as_of)
+        commitments = Commitment.objects.for_api(as_of)
+        if self.action == "list":
+            # As on the web: the list on a date holds the commitments that existed
+            # then; a commitment's own record answers on any date.
+            commitments = commitments.existing_on(as_of)
+        return commitments
 
 
 @extend_schema_view(
@@ -541,10 +546,12 @@ class ChangePagination(KeysetPagination):
             if not (isinstance(when, datetime.datetime) and isinstance(ident, int)):
                 raise BadParameters({"cursor": "This cursor is unknown."})
             position = changelog.Position(when, str(kind), ident)
+        # The log runs newest first: the next page holds the changes made before
+        # the position, the previous page those made after it.
         rows, has_older, has_newer = changelog.log_page(
             kinds,
-            after=position if direction == "next" else None,
-            before=position if direction == "previous" else None,
+            before=position if direction == "next" else None,
+            after=position if direction == "previous" else None,
             size=self.page_size,
         )
         self.has_next, self.has_previous = has_older, has_newer

@@ -310,7 +310,7 @@ def _vocabulary_title(vocabulary) -> str:
 def licence() -> str:
     return "\n".join(
         [
-            f"# Licence of this data release: {LICENCE['title']}",
+            f"# Licence of this data release: {LICENCE['title']} (CC BY 4.0)",
             "",
             f"The tables of this release are licensed under the {LICENCE['title']} "
             f"licence ({LICENCE['name']}): {LICENCE['path']} (legal code: "

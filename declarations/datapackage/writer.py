@@ -233,8 +233,11 @@ def write_tables(folder: Path, as_of, *, copy: bool | None = None, progress=None
     copy = uses_copy() if copy is None else copy
     (folder / "data").mkdir()
     written = []
+    outermost = not connection.in_atomic_block
     with transaction.atomic():
-        if connection.vendor == "postgresql":
+        if connection.vendor == "postgresql" and outermost:
+            # One snapshot for every table (inside a caller's transaction, the
+            # caller's snapshot is the one read).
             with connection.cursor() as cursor:
                 cursor.execute(
                     "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"

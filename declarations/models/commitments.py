@@ -424,7 +424,7 @@ class CommitmentQuerySet(models.QuerySet):
         )
 
     def for_export(self, as_of: datetime.date):
-        """What the data release needs, in document order, without per-row queries."""
+        """What the quick export needs, in document order, without per-row queries."""
         return (
             self.existing_on(as_of)
             .select_related("declaration", "paragraph", "deadline")

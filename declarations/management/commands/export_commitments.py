@@ -1,11 +1,12 @@
-"""Write the commitments dataset (the citable data release) to standard output."""
+"""Write every commitment, with its bodies, deadline and status on a date, to
+standard output: a quick export. The citable data is a release (``release``)."""
 
 import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from declarations import release
+from declarations import quick_export
 from declarations.models import Commitment
 
 
@@ -17,7 +18,10 @@ def iso_date(value: str) -> datetime.date:
 
 
 class Command(BaseCommand):
-    help = "Export every commitment with its bodies, deadline and status on a date."
+    help = (
+        "Export every commitment with its bodies, deadline and status on a date "
+        "(a quick look; for citable data, write a release with manage.py release)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--format", choices=["json", "csv"], default="json")
@@ -35,11 +39,11 @@ class Command(BaseCommand):
             queryset = queryset.filter(declaration__slug=declaration)
             if not queryset.exists():
                 raise CommandError(f"No commitments for declaration {declaration!r}.")
-        rows = release.records(queryset, as_of)
+        rows = quick_export.records(queryset, as_of)
         chunks = (
-            release.as_json_chunks(rows, as_of)
+            quick_export.as_json_chunks(rows, as_of)
             if format == "json"
-            else release.as_csv_chunks(rows)
+            else quick_export.as_csv_chunks(rows)
         )
         for chunk in chunks:
             self.stdout.write(chunk, ending="")

@@ -1,10 +1,21 @@
-"""The citable data release: one flat record per commitment, as JSON or CSV."""
+"""A quick export of the commitments: one flat record each, as JSON or CSV.
+
+For a look at the ledger from the command line (``manage.py export_commitments``):
+each commitment with its bodies, deadline and status on a date. It is not the
+citable data: that is a numbered data release (``manage.py release``, see
+``declarations.datapackage``), which holds every table, the evidence and the
+assessments with their schema, codebook, licence and citation.
+
+The CSV neutralises formula-leading cells as the web downloads do (it is meant to
+be opened in a spreadsheet); the JSON keeps every value exact.
+"""
 
 import csv
 import datetime
 import json
 from collections.abc import Iterable, Iterator
 
+from .exports import neutralise
 from .models import Commitment
 
 CSV_COLUMNS = [
@@ -34,7 +45,7 @@ def _date(value: datetime.date | None) -> str | None:
 
 
 def commitment_record(commitment: Commitment, as_of: datetime.date) -> dict:
-    """One commitment as the release publishes it (from a ``for_export`` queryset)."""
+    """One commitment as the export writes it (from a ``for_export`` queryset)."""
     deadline = getattr(commitment, "deadline", None)
     return {
         "reference": commitment.reference,
@@ -102,8 +113,11 @@ class _Echo:
 
 
 def as_csv_chunks(rows: Iterable[dict]) -> Iterator[str]:
-    """CSV lines, streamed, header first."""
+    """CSV lines, streamed, header first; cells a spreadsheet would run as a
+    formula are neutralised."""
     writer = csv.DictWriter(_Echo(), fieldnames=CSV_COLUMNS, extrasaction="ignore")
     yield writer.writeheader()
     for row in rows:
-        yield writer.writerow(flatten(row))
+        yield writer.writerow(
+            {key: neutralise(value) for key, value in flatten(row).items()}
+        )
