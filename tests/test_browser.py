@@ -137,3 +137,33 @@ def test_analyst_logs_evidence_assesses_and_the_public_sees_it(
     page.goto(f"{live_server.url}/commitments/?status=stalled")
     assert "AST2005-10b" in page.locator("main").inner_text()
     shot(page, "8-public-list")
+
+
+def test_the_api_documentation_opens_and_runs_a_request(live_server, browser_page):
+    """Swagger UI from the app's own static files, under the site's policy: every
+    list is described, a request runs from the page, nothing is blocked and
+    nothing is fetched from another site."""
+    CommitmentFactory(reference="AST2005-05a", title="Strengthen the Secretariat")
+    page = browser_page
+    problems, hosts = [], set()
+    page.on(
+        "console",
+        lambda message: problems.append(message.text)
+        if message.type == "error"
+        else None,
+    )
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.on("request", lambda request: hosts.add(request.url.split("/")[2]))
+    page.goto(f"{live_server.url}/api/docs/")
+    page.get_by_text("Declaration tracker API").first.wait_for()
+    for path in ["/api/commitments/", "/api/evidence/", "/api/changes/"]:
+        assert page.get_by_text(path, exact=True).count() >= 1, path
+    shot(page, "9-api-docs")
+    page.get_by_text("/api/commitments/", exact=True).first.click()
+    page.get_by_role("button", name="Try it out").click()
+    page.get_by_role("button", name="Execute").click()
+    page.locator(".responses-wrapper .live-responses-table").wait_for()
+    assert "AST2005-05a" in page.locator(".responses-wrapper").inner_text()
+    shot(page, "10-api-docs-request")
+    assert problems == []
+    assert hosts == {live_server.url.split("/")[2]}
