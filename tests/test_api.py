@@ -641,3 +641,15 @@ def test_the_docs_page_needs_nothing_from_another_site_and_no_inline_code(client
     assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
     for asset in re.findall(r"""(?:src|href)=["'](/static/[^"']+)""", html):
         assert client.get(asset).status_code == 200, asset
+
+
+def test_every_problem_of_a_query_is_named_at_once(client, ledger):
+    errors = problems(
+        client.get(
+            "/api/commitments/",
+            {"as_of": "2006-31-12", "stauts": "x", "page_size": "500", "cursor": "x"},
+        )
+    )
+    assert set(errors) == {"as_of", "stauts", "page_size", "cursor"}
+    errors = problems(client.get("/api/changes/", {"kind": "x", "page_size": "0"}))
+    assert set(errors) == {"kind", "page_size"}

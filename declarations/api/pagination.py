@@ -141,6 +141,19 @@ class KeysetPagination(BasePagination):
 
     # -- reading the query ------------------------------------------------------
 
+    def problems(self, request, view) -> dict:
+        """What is wrong with the query's page size and cursor, by parameter (so
+        that a view can refuse them with its other problems, at once)."""
+        self.view = view
+        self.parts = [KeyPart.parse(spec) for spec in view.keyset]
+        found = {}
+        for read in (self.read_page_size, self.read_cursor):
+            try:
+                read(request)
+            except BadParameters as error:
+                found.update(error.problems)
+        return found
+
     def read_page_size(self, request) -> int:
         raw = request.query_params.get(PAGE_SIZE_PARAM)
         if raw is None:

@@ -121,6 +121,8 @@ class PublicReadViewSet(viewsets.ReadOnlyModelViewSet):
             self.as_of = self.read_as_of(request)
         except BadParameters as error:
             problems.update(error.problems)
+        if self.action == "list":
+            problems.update(self.paginator.problems(request, self))
         if problems:
             raise BadParameters(problems)
 
@@ -500,6 +502,7 @@ class ChangeList(APIView):
         }
         kinds = request.query_params.getlist("kind")
         wrong = [kind for kind in kinds if kind not in changelog.KINDS]
+        problems.update(ChangePagination().problems(request, self))
         if wrong:
             problems["kind"] = (
                 f"“{wrong[0][:40]}” is not a kind of change. Choose from "

@@ -332,7 +332,9 @@ def release_write(
         members = sorted(
             path for path in staging.rglob("*") if path.is_file() and path != archive
         )
-        with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as z:
+        # Deflate's fastest level: at 100,000 commitments the default level took
+        # half the release's time for an archive a quarter smaller.
+        with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
             for path in members:
                 z.write(path, f"{PACKAGE_NAME}-{version}/{path.relative_to(staging)}")
         archived = _file_digest(archive)

@@ -165,15 +165,16 @@ def _beyond(part: Part, position: Position, older: bool) -> models.Q:
     database starts its index scan there."""
     when, ident = part.when, part.ident
     strict, bound = ("lt", "lte") if older else ("gt", "gte")
-    beyond = models.Q(**{f"{when}__{strict}": position.when})
     if part.kind == position.kind:
-        beyond |= models.Q(
+        beyond = models.Q(**{f"{when}__{strict}": position.when}) | models.Q(
             **{when: position.when, f"{ident}__{strict}": position.ident}
         )
-    elif (part.kind > position.kind) == older:
-        # Entries of the same moment are ordered by kind: later kinds come after.
-        beyond |= models.Q(**{when: position.when})
-    return models.Q(**{f"{when}__{bound}": position.when}) & beyond
+        return models.Q(**{f"{when}__{bound}": position.when}) & beyond
+    # Entries of the same moment are ordered by kind: later kinds come after.
+    # Said as one range, not "before OR at": the planner then reads the index
+    # from the bound (an OR made it collect and sort every earlier entry).
+    ties_beyond = (part.kind > position.kind) == older
+    return models.Q(**{f"{when}__{bound if ties_beyond else strict}": position.when})
 
 
 def log_page(kinds, *, before=None, after=None, size=50):
