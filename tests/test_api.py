@@ -653,3 +653,32 @@ def test_every_problem_of_a_query_is_named_at_once(client, ledger):
     assert set(errors) == {"as_of", "stauts", "page_size", "cursor"}
     errors = problems(client.get("/api/changes/", {"kind": "x", "page_size": "0"}))
     assert set(errors) == {"kind", "page_size"}
+
+
+def test_an_accepted_proposal_is_in_the_changes_log_and_a_pending_one_is_not(client):
+    from tests.test_proposals import PARAGRAPHS, by_paragraph, stored
+
+    declaration = DeclarationFactory(
+        slug="steppe-2005",
+        reference_prefix="STE2005",
+        full_text="\n\n".join(PARAGRAPHS),
+    )
+    for number, text in enumerate(PARAGRAPHS, start=1):
+        ParagraphFactory(declaration=declaration, number=number, text=text)
+    BodyFactory(
+        name="Council of National Coordinators of the Union Member States",
+        slug="cnc",
+        short_name="CNC",
+    )
+    editor = UserFactory(username="omar", email="omar.secret@example.org")
+    proposals = stored(declaration)
+    services.proposal_accept(proposal=by_paragraph(proposals, 3), accepted_by=editor)
+    changes = walk(client, "/api/changes/", {"kind": "proposals"})
+    (accepted,) = changes
+    assert accepted["who"] == "omar"
+    assert accepted["commitment"] == "STE2005-03"
+    assert "Proposal accepted" in accepted["subject"]
+    text = client.get("/api/changes/").content.decode()
+    assert "secret@example.org" not in text
+    pending = by_paragraph(proposals, 4)
+    assert pending.title not in text

@@ -148,9 +148,9 @@ def test_the_api_documentation_opens_and_runs_a_request(live_server, browser_pag
     problems, hosts = [], set()
     page.on(
         "console",
-        lambda message: problems.append(message.text)
-        if message.type == "error"
-        else None,
+        lambda message: (
+            problems.append(message.text) if message.type == "error" else None
+        ),
     )
     page.on("pageerror", lambda error: problems.append(str(error)))
     page.on("request", lambda request: hosts.add(request.url.split("/")[2]))

@@ -465,6 +465,13 @@ def change_entry(change, request) -> dict:
             subject=f"{record.old_window_display} → {record.new_window_display}",
             reason=record.reason,
         )
+    elif change.kind == "proposals":
+        # As the page prints an accepted proposal: what it proposed, and where.
+        entry.update(
+            commitment=record.commitment.reference if record.commitment else None,
+            subject=f"Proposal accepted: “{record.title}” (paragraph "
+            f"{record.paragraph.number} of {record.declaration.title})",
+        )
     else:
         commitment = getattr(record, "commitment", None)
         reference = getattr(record, "reference", None)
