@@ -1,6 +1,12 @@
-"""Feeds through Django's syndication framework: the deadline calendar (iCalendar,
-written with the icalendar library) and the Atom feed of new evidence and
-assessments. Both take ``?body=<slug>`` for one body's commitments."""
+"""Feeds through Django's syndication framework: the deadline calendar (iCalendar)
+and the Atom feed of new evidence and assessments. Both take ``?body=<slug>`` for
+one body's commitments.
+
+Both write their text through ``text.printable``, so a control character stored
+before the validator refused them (or written around it) cannot break them: Django's
+XML writer refuses such a character with an error, and a carriage return would end
+a calendar line in the middle of a value.
+"""
 
 import datetime
 import re
@@ -12,15 +18,19 @@ from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed, SyndicationFeed
 
 from .models import Assessment, Body, Commitment, Evidence, Status
+from .text import printable
 
 FEED_SIZE = 50
 SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 
 
 def ics_text(value: str) -> str:
-    """A TEXT value escaped for iCalendar (RFC 5545, 3.3.11)."""
+    """A TEXT value escaped for iCalendar (RFC 5545, 3.3.11): every line break,
+    whatever its kind (CR LF, LF, a lone CR, a vertical tab or form feed), becomes
+    the escaped ``\\n``; other control characters are dropped."""
     return (
-        value.replace("\\", "\\\\")
+        printable(value)
+        .replace("\\", "\\\\")
         .replace(";", "\\;")
         .replace(",", "\\,")
         .replace("\r\n", "\\n")
@@ -52,8 +62,8 @@ class ICalendarFeed(SyndicationFeed):
 
     content_type = "text/calendar; charset=utf-8"
 
-    def write(self, outfile, encoding):
-        stamp = timezone.now().strftime("%Y%m%dT%H%M%SZ")
+    def head(self) -> str:
+        self.stamp = timezone.now().strftime("%Y%m%dT%H%M%SZ")
         lines = [
             "BEGIN:VCALENDAR",
             "VERSION:2.0",
@@ -61,29 +71,58 @@ class ICalendarFeed(SyndicationFeed):
             "CALSCALE:GREGORIAN",
             "METHOD:PUBLISH",
             f"X-WR-CALNAME:{ics_text(self.feed['title'])}",
-            f"X-WR-CALDESC:{ics_text(self.feed['description'])}",
+            f"X-WR-CALDESC:{ics_text(self.feed['description'] or '')}",
         ]
-        outfile.write("".join(ics_line(line) for line in lines))
+        return "".join(ics_line(line) for line in lines)
+
+    def event(self, item: dict) -> str:
+        # All-day events end on the day after their last day (RFC 5545).
+        last = item["last_day"] + datetime.timedelta(days=1)
+        lines = [
+            "BEGIN:VEVENT",
+            f"UID:{ics_text(item['unique_id'])}",
+            f"DTSTAMP:{self.stamp}",
+            f"SUMMARY:{ics_text(item['title'])}",
+            f"DESCRIPTION:{ics_text(item['description'])}",
+            f"URL:{item['link']}",
+            f"DTSTART;VALUE=DATE:{item['first_day']:%Y%m%d}",
+            f"DTEND;VALUE=DATE:{last:%Y%m%d}",
+            "TRANSP:TRANSPARENT",
+        ]
+        if item["categories"]:
+            categories = ",".join(ics_text(c) for c in item["categories"])
+            lines.append(f"CATEGORIES:{categories}")
+        lines.append("END:VEVENT")
+        return "".join(ics_line(line) for line in lines)
+
+    @staticmethod
+    def tail() -> str:
+        return ics_line("END:VCALENDAR")
+
+    def write(self, outfile, encoding):
+        outfile.write(self.head())
         for item in self.items:
-            # All-day events end on the day after their last day (RFC 5545).
-            last = item["last_day"] + datetime.timedelta(days=1)
-            lines = [
-                "BEGIN:VEVENT",
-                f"UID:{ics_text(item['unique_id'])}",
-                f"DTSTAMP:{stamp}",
-                f"SUMMARY:{ics_text(item['title'])}",
-                f"DESCRIPTION:{ics_text(item['description'])}",
-                f"URL:{item['link']}",
-                f"DTSTART;VALUE=DATE:{item['first_day']:%Y%m%d}",
-                f"DTEND;VALUE=DATE:{last:%Y%m%d}",
-                "TRANSP:TRANSPARENT",
-            ]
-            if item["categories"]:
-                categories = ",".join(ics_text(c) for c in item["categories"])
-                lines.append(f"CATEGORIES:{categories}")
-            lines.append("END:VEVENT")
-            outfile.write("".join(ics_line(line) for line in lines))
-        outfile.write(ics_line("END:VCALENDAR"))
+            outfile.write(self.event(item))
+        outfile.write(self.tail())
+
+
+class PrintableAtomFeed(Atom1Feed):
+    """An Atom feed whose every text is ``printable``: Django's XML writer refuses
+    a control character with an error, which would take the whole feed down."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.feed = {key: _printable(value) for key, value in self.feed.items()}
+
+    def add_item(self, *args, **kwargs):
+        super().add_item(*args, **kwargs)
+        self.items[-1] = {key: _printable(v) for key, v in self.items[-1].items()}
+
+
+def _printable(value):
+    if isinstance(value, list | tuple):
+        return type(value)(printable(item) for item in value)
+    return printable(value)
 
 
 def _body_from(request) -> Body | None:
@@ -155,7 +194,7 @@ class DeadlineCalendar(Feed):
 class EvidenceFeed(Feed):
     """New evidence and new assessments, newest recorded first."""
 
-    feed_type = Atom1Feed
+    feed_type = PrintableAtomFeed
 
     def get_object(self, request):
         return _body_from(request)

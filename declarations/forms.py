@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 
 from .models import Assessment, BodyKind, DatePrecision, Evidence, Status
+from .text import refuse_control_characters
 
 
 class DateInput(forms.DateInput):
@@ -88,6 +89,7 @@ class AssessmentForm(forms.ModelForm):
         label="Superseded by",
         required=False,
         max_length=40,
+        validators=[refuse_control_characters],
         help_text="For 'superseded': the reference of the commitment that replaced "
         "this one, if the tracker holds it.",
     )
@@ -177,6 +179,7 @@ class AssessmentForm(forms.ModelForm):
 class RetractionForm(forms.Form):
     reason = forms.CharField(
         max_length=2000,
+        validators=[refuse_control_characters],
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Shown publicly beside the retracted evidence.",
     )

@@ -1,14 +1,17 @@
 """Request plumbing for production: the Content-Security-Policy header, a clean 503
-page when the database cannot be reached, and the client address that login
-throttling counts failures against."""
+page when the database cannot be reached, a 404 for addresses holding control
+characters, and the client address that login throttling counts failures
+against."""
 
 import logging
+import re
 import sys
+from urllib.parse import unquote_to_bytes
 
 from django.conf import settings
 from django.core.signals import got_request_exception
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.template import loader
 
 logger = logging.getLogger(__name__)
@@ -47,6 +50,30 @@ class ContentSecurityPolicyMiddleware:
         if policy and "Content-Security-Policy" not in response:
             response["Content-Security-Policy"] = csp_header(policy)
         return response
+
+
+# Bytes no path of the site holds: C0 controls and DEL. A query may hold a tab or a
+# line break (pasted into a search box), nothing else of the kind: PostgreSQL
+# refuses a NUL with an error, which a lookup by the address would raise.
+ODD_PATH_BYTES = re.compile(rb"[\x00-\x1f\x7f]")
+ODD_QUERY_BYTES = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+class OddAddressMiddleware:
+    """Answers 404 to a request whose path or query holds a control character
+    (``/commitments/%00/assess/``) before any view looks anything up by it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        raw_path = request.path_info.encode("utf-8", "surrogateescape")
+        query = request.META.get("QUERY_STRING", "")
+        if ODD_PATH_BYTES.search(raw_path) or ODD_QUERY_BYTES.search(
+            unquote_to_bytes(query)
+        ):
+            raise Http404("There is nothing at this address.")
+        return self.get_response(request)
 
 
 def database_unavailable_response() -> HttpResponse:

@@ -70,6 +70,8 @@ MIDDLEWARE = [
     # Outside everything that may query the database, so that it sees their errors.
     "declarations.middleware.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything that may look up a control character the address holds.
+    "declarations.middleware.OddAddressMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

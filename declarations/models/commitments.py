@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from ..text import refuse_control_characters
 from .choices import CommitmentKind, OverdueBand, Role, Status
 from .indexes import PostgreSQLGinIndex, PostgreSQLIndex
 from .records import Evidence
@@ -414,13 +415,22 @@ class Commitment(models.Model):
         help_text="Stable public reference, e.g. AST2005-05. Never change it once "
         "published: URLs, exports and citations use it.",
     )
-    title = models.CharField(max_length=300)
-    theme = models.CharField(max_length=100, db_index=True)
+    title = models.CharField(max_length=300, validators=[refuse_control_characters])
+    theme = models.CharField(
+        max_length=100, db_index=True, validators=[refuse_control_characters]
+    )
     kind = models.CharField(
         max_length=10, choices=CommitmentKind.choices, default=CommitmentKind.PLEDGE
     )
-    quote = models.TextField(help_text="Verbatim, exactly as in the paragraph.")
-    notes = models.TextField(blank=True, help_text="How the commitment was coded.")
+    quote = models.TextField(
+        help_text="Verbatim, exactly as in the paragraph.",
+        validators=[refuse_control_characters],
+    )
+    notes = models.TextField(
+        blank=True,
+        help_text="How the commitment was coded.",
+        validators=[refuse_control_characters],
+    )
     bodies = models.ManyToManyField(
         "declarations.Body", through="CommitmentBody", related_name="commitments"
     )
