@@ -365,14 +365,25 @@ class CommitmentQuerySet(models.QuerySet):
         )
 
     def for_calendar(self):
-        """Commitments with a due window, with deadline, bodies and today's status,
-        soonest first."""
-        return (
-            self.with_dated_window()
-            .select_related("deadline", "declaration")
-            .prefetch_related(_body_links())
-            .with_status_as_of(timezone.localdate())
-            .order_by("derived__earliest", "reference")
+        """Commitments with a due window, soonest first: the calendar's order."""
+        return self.with_dated_window().order_by("derived__earliest", "reference", "pk")
+
+    def calendar_rows(self):
+        """What the calendar writes of each commitment, as plain values (no model
+        is built: the calendar of 100,000 commitments builds none), with today's
+        status as ``status_on`` and the deadline's fields as ``deadline_*``."""
+        return self.with_status_as_of(timezone.localdate()).values(
+            "pk",
+            "reference",
+            "title",
+            "theme",
+            "quote",
+            "status_on",
+            deadline_wording=models.F("deadline__wording"),
+            deadline_note=models.F("deadline__note"),
+            deadline_earliest=models.F("deadline__earliest"),
+            deadline_latest=models.F("deadline__latest"),
+            deadline_precision=models.F("deadline__precision"),
         )
 
     def in_document_order(self):
