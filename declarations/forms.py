@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 
 from .models import Assessment, BodyKind, DatePrecision, Evidence, Status
+from .services.records import correctable_by
 from .text import refuse_control_characters
 
 
@@ -121,7 +122,7 @@ class AssessmentForm(forms.ModelForm):
             "for the commitment as a whole.",
         }
 
-    def __init__(self, *args, commitment, seen_latest=None, **kwargs):
+    def __init__(self, *args, commitment, seen_latest=None, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.commitment = commitment
         self.fields["status"].choices = [("", "---------"), *Status.assessable()]
@@ -135,9 +136,11 @@ class AssessmentForm(forms.ModelForm):
         self.fields["member_state"].queryset = states
         if not states:
             del self.fields["member_state"]
-        self.fields[
-            "corrects"
-        ].queryset = commitment.assessments.effective().select_related("member_state")
+        # Only what this user may correct (services.records.CORRECTION_POLICY).
+        correctable = commitment.assessments.effective().select_related("member_state")
+        if user is not None:
+            correctable = correctable_by(user, correctable)
+        self.fields["corrects"].queryset = correctable
         self.fields["corrects"].label_from_instance = lambda a: (
             f"{a.get_status_display()} as of {a.as_of:%-d %b %Y}"
             + (f" ({a.member_state})" if a.member_state else "")
@@ -168,6 +171,16 @@ class AssessmentForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        if "member_state" not in self.fields and self.data.get(
+            self.add_prefix("member_state")
+        ):
+            # The field is not shown, but a member state was sent: refuse it rather
+            # than record an overall assessment the analyst did not mean.
+            raise forms.ValidationError(
+                "Member state: this commitment binds no member state, so it is "
+                "assessed only as a whole. Leave the member state out.",
+                code="no_member_state",
+            )
         if cleaned.get("superseded_by") and cleaned.get("status") != Status.SUPERSEDED:
             self.add_error(
                 "superseded_by",

@@ -1,7 +1,7 @@
 """Request plumbing for production: the Content-Security-Policy header, a clean 503
 page when the database cannot be reached, a 404 for addresses holding control
-characters, and the client address that login throttling counts failures
-against."""
+characters, no shared caching of a signed-in user's pages, and the client address
+that login throttling counts failures against."""
 
 import logging
 import re
@@ -13,6 +13,7 @@ from django.core.signals import got_request_exception
 from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpResponse
 from django.template import loader
+from django.utils.cache import patch_cache_control
 
 logger = logging.getLogger(__name__)
 
@@ -74,6 +75,34 @@ class OddAddressMiddleware:
         ):
             raise Http404("There is nothing at this address.")
         return self.get_response(request)
+
+
+class PrivatePagesMiddleware:
+    """``Cache-Control: private, no-store`` on every response to a signed-in user,
+    so that no proxy or shared cache keeps a page with their name, their drafts or
+    a form's token, and the browser does not keep it on disk either.
+
+    A request carrying a session cookie counts as signed in without reading the
+    session (that needs the database, which may be the reason for a 503)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if signed_in(request):
+            patch_cache_control(response, private=True, no_store=True)
+        return response
+
+
+def signed_in(request) -> bool:
+    """Whether the request comes from (or just made) a signed-in session."""
+    if settings.SESSION_COOKIE_NAME in request.COOKIES:
+        return True
+    # Without a session cookie the user is anonymous, and reading it queries
+    # nothing, unless this request signed in (login() sets request.user).
+    user = getattr(request, "user", None)
+    return bool(user is not None and user.is_authenticated)
 
 
 def database_unavailable_response() -> HttpResponse:

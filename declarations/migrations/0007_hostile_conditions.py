@@ -1,10 +1,39 @@
 """Issue 16: every free-text field refuses control characters (a validator: no
-change to the tables)."""
+change to the tables), and editors may correct any analyst's assessment (a
+permission of their group; services.records.CORRECTION_POLICY).
 
+The permission is granted without importing app code: the codename is spelled here.
+"""
+
+from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
 
 import declarations.text
 import django.core.validators
+
+CORRECT_ANY = "correct_any_assessment"
+
+
+def grant_to_editors(apps, schema_editor):
+    # Permissions are normally created after all migrations; the group needs it now.
+    app_config = apps.get_app_config("declarations")
+    app_config.models_module = True  # the migration state's stub lacks it
+    create_permissions(app_config, apps=apps, verbosity=0)
+    app_config.models_module = None
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    permission = Permission.objects.get(
+        content_type__app_label="declarations", codename=CORRECT_ANY
+    )
+    editors, _ = Group.objects.get_or_create(name="Editors")
+    editors.permissions.add(permission)
+
+
+def revoke_from_editors(apps, schema_editor):
+    Permission = apps.get_model("auth", "Permission")
+    Permission.objects.filter(
+        content_type__app_label="declarations", codename=CORRECT_ANY
+    ).delete()
 
 
 class Migration(migrations.Migration):
@@ -14,6 +43,10 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.AlterModelOptions(
+            name='assessment',
+            options={'ordering': ['-as_of', '-recorded_at', '-pk'], 'permissions': [('correct_any_assessment', "Can correct any analyst's assessment")]},
+        ),
         migrations.AlterField(
             model_name='assessment',
             name='rationale',
@@ -239,4 +272,5 @@ class Migration(migrations.Migration):
             name='text',
             field=models.TextField(validators=[declarations.text.ControlCharacterValidator()]),
         ),
+        migrations.RunPython(grant_to_editors, revoke_from_editors),
     ]

@@ -283,6 +283,10 @@ class Assessment(models.Model):
 
     class Meta:
         ordering = ["-as_of", "-recorded_at", "-pk"]
+        # Editors hold it (migration 0007): see services.records.CORRECTION_POLICY.
+        permissions = [
+            ("correct_any_assessment", "Can correct any analyst's assessment"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(status__in=Status.values)

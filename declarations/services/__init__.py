@@ -14,16 +14,19 @@ from .declarations import (
     default_slug,
 )
 from .records import (
+    CORRECTION_POLICY,
     StaleAssessment,
     assessment_record,
     commitment_lock,
     evidence_log,
     evidence_retract,
     latest_assessment_id,
+    may_correct,
 )
 from .status import status_derive, status_forget, status_settle
 
 __all__ = [
+    "CORRECTION_POLICY",
     "ImportRefused",
     "ImportResult",
     "StaleAssessment",
@@ -36,6 +39,7 @@ __all__ = [
     "evidence_log",
     "evidence_retract",
     "latest_assessment_id",
+    "may_correct",
     "status_derive",
     "status_forget",
     "status_settle",

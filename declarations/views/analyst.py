@@ -76,6 +76,7 @@ class AssessmentCreateView(CommitmentFormView):
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         kwargs["seen_latest"] = services.latest_assessment_id(self.commitment)
+        kwargs["user"] = self.request.user
         return kwargs
 
     def get_context_data(self, **kwargs):
@@ -105,7 +106,10 @@ class AssessmentCreateView(CommitmentFormView):
             fresh = form.data.copy()
             fresh[form.add_prefix("seen_latest")] = stale.latest.pk
             form = self.get_form_class()(
-                fresh, commitment=self.commitment, seen_latest=stale.latest.pk
+                fresh,
+                commitment=self.commitment,
+                seen_latest=stale.latest.pk,
+                user=self.request.user,
             )
             form.is_valid()
             form.add_error(None, stale)
