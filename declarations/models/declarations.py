@@ -165,7 +165,11 @@ class Paragraph(models.Model):
         return f"¶{self.number}"
 
     def get_absolute_url(self):
-        return f"{self.declaration.get_absolute_url()}#{self.anchor}"
+        """The reader's page that holds the paragraph, at the paragraph."""
+        return (
+            f"{self.declaration.get_absolute_url()}?paragraph={self.number}"
+            f"#{self.anchor}"
+        )
 
     @property
     def anchor(self) -> str:
