@@ -279,6 +279,11 @@ TRACKER_DUE_SOON_DAYS = int(os.environ.get("TRACKER_DUE_SOON_DAYS", "90"))
 TRACKER_MAX_IMPORT_BYTES = int(
     os.environ.get("TRACKER_MAX_IMPORT_BYTES", str(5 * 1024 * 1024))
 )
+# The largest declaration the importer takes, so the reader's pages stay small.
+TRACKER_MAX_PARAGRAPHS = int(os.environ.get("TRACKER_MAX_PARAGRAPHS", "5000"))
+TRACKER_MAX_PARAGRAPH_CHARACTERS = int(
+    os.environ.get("TRACKER_MAX_PARAGRAPH_CHARACTERS", "60000")
+)
 
 
 LOGGING = {
