@@ -1,6 +1,10 @@
 """Analysts' forms. They validate input; services.py applies the rules and writes."""
 
+import functools
+
 from django import forms
+from django.contrib.auth.forms import PasswordResetForm
+from django.db import transaction
 from django.utils import timezone
 
 from .models import Assessment, BodyKind, DatePrecision, Evidence, Status
@@ -196,3 +200,22 @@ class RetractionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Shown publicly beside the retracted evidence.",
     )
+
+
+class QueuedPasswordResetForm(PasswordResetForm):
+    """The password-reset form, whose mail the task worker sends
+    (``tasks.send_password_reset``): the request enqueues the address once its
+    transaction commits and returns, the same way for every address."""
+
+    def save(self, domain_override=None, use_https=False, request=None, **kwargs):
+        from .tasks import send_password_reset
+
+        domain = domain_override or request.get_host()
+        transaction.on_commit(
+            functools.partial(
+                send_password_reset.enqueue,
+                email=self.cleaned_data["email"],
+                domain=domain,
+                use_https=use_https,
+            )
+        )

@@ -60,6 +60,7 @@ def production_env(database_url: str, **extra) -> dict:
         DJANGO_ALLOWED_HOSTS="tracker.example.org,127.0.0.1",
         DATABASE_URL=database_url,
         DJANGO_SETTINGS_MODULE="tracker.settings",
+        DJANGO_EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
         **extra,
     )
     return env

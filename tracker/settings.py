@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "django_tables2",
     "simple_history",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "declarations",
 ]
 # Synthetic data and the benchmark: developer tooling, not part of a production site.
@@ -211,15 +213,47 @@ TRACKER_PAGE_CACHE = "default"
 # once; this bounds how long a write made outside it (SQL by hand) can go unseen.
 TRACKER_PAGE_CACHE_SECONDS = int(os.environ.get("TRACKER_PAGE_CACHE_SECONDS", "600"))
 
-EMAIL_BACKEND = os.environ.get(
-    "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+# Mail (the password-reset link). Locally it is printed on the console; with debug
+# off a backend that prints or keeps mail is refused, as a missing secret key is:
+# anyone who can read the log (or the file) could take over any account.
+CONSOLE_EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+UNSAFE_EMAIL_BACKENDS = (
+    CONSOLE_EMAIL_BACKEND,
+    "django.core.mail.backends.filebased.EmailBackend",
+    "django.core.mail.backends.locmem.EmailBackend",
 )
+EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "")
+if not DEBUG and (not EMAIL_BACKEND or EMAIL_BACKEND in UNSAFE_EMAIL_BACKENDS):
+    raise ImproperlyConfigured(
+        f"DJANGO_EMAIL_BACKEND is {EMAIL_BACKEND or 'not set'}:"
+        " with debug off the tracker needs a backend that delivers mail (for "
+        "example django.core.mail.backends.smtp.EmailBackend and DJANGO_EMAIL_HOST)."
+        " The console, file and in-memory backends print or keep every "
+        "password-reset link where others can read it."
+    )
+EMAIL_BACKEND = EMAIL_BACKEND or CONSOLE_EMAIL_BACKEND
 EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS")
+# A mail server that stalls holds the task worker this long, then the send fails.
+EMAIL_TIMEOUT = int(os.environ.get("DJANGO_EMAIL_TIMEOUT", "10"))
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "tracker@localhost")
+
+# Work done off the request (declarations.tasks: the reset mail). Production keeps
+# the queue in the database, and ``manage.py db_worker`` runs it; locally each task
+# runs at once, in the request, after its transaction commits.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get(
+            "DJANGO_TASKS_BACKEND",
+            "django_tasks.backends.immediate.ImmediateBackend"
+            if DEBUG
+            else "django_tasks_db.DatabaseBackend",
+        )
+    }
+}
 
 # Security: production behind TLS. Local runs (DEBUG) keep plain http usable.
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
