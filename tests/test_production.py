@@ -460,3 +460,19 @@ def test_client_address_for_throttling(settings, rf, behind_proxy, meta, expecte
     request = rf.get("/", **meta)
     request.META.update(meta)
     assert client_ip_address(request) == expected
+
+
+def test_postgresql_connections_end_within_seconds_on_a_dead_network():
+    """Keepalives, a short connect timeout and tcp_user_timeout (issue 16; the
+    partition itself is tests/test_partition.py, on PostgreSQL)."""
+    env = production_env("postgres://tracker@db.example.org:5432/tracker")
+    code = (
+        "import json, django; django.setup(); from django.conf import settings; "
+        "print(json.dumps(settings.DATABASES['default']['OPTIONS']))"
+    )
+    result = run([sys.executable, "-c", code], env)
+    options = json.loads(result.stdout)
+    assert options["connect_timeout"] == 2
+    assert options["keepalives"] == 1 and options["keepalives_idle"] <= 10
+    assert options["keepalives_interval"] * options["keepalives_count"] <= 5
+    assert 0 < options["tcp_user_timeout"] <= 3000
