@@ -137,7 +137,7 @@ def test_production_settings_have_a_mail_timeout_and_a_queue(tmp_path):
 
 
 @pytest.mark.django_db
-def test_a_reset_request_enqueues_the_address_and_sends_nothing_itself(
+def test_a_reset_request_enqueues_the_address_after_commit_and_sends_nothing(
     client, settings, django_capture_on_commit_callbacks
 ):
     settings.TASKS = DATABASE_TASKS
@@ -158,7 +158,15 @@ def test_a_reset_request_enqueues_the_address_and_sends_nothing_itself(
     # Nothing secret waits in the queue: the link is made when the mail is sent.
     assert "token" not in str(queued.args_kwargs)
     assert mail.outbox == []
-    # The worker sends it.
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_task_worker_sends_the_reset_mail(client, settings):
+    settings.TASKS = DATABASE_TASKS
+    UserFactory(username="amina", email="amina@example.org")
+    assert reset(client, "amina@example.org").status_code == 302
+    assert mail.outbox == []
+    (queued,) = DBTaskResult.objects.all()  # committed when the request ended
     call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
     (message,) = mail.outbox
     assert message.to == ["amina@example.org"]
