@@ -476,3 +476,14 @@ def test_postgresql_connections_end_within_seconds_on_a_dead_network():
     assert options["keepalives"] == 1 and options["keepalives_idle"] <= 10
     assert options["keepalives_interval"] * options["keepalives_count"] <= 5
     assert 0 < options["tcp_user_timeout"] <= 3000
+
+
+def test_the_shipped_services_start_the_web_and_the_task_worker():
+    units = ROOT / "deploy" / "systemd"
+    web = (units / "tracker-web.service").read_text()
+    worker = (units / "tracker-worker.service").read_text()
+    assert "gunicorn -c deploy/gunicorn.conf.py" in web
+    assert "manage.py db_worker" in worker
+    for unit in (web, worker):
+        assert "EnvironmentFile=/etc/tracker/environment" in unit
+        assert "Restart=" in unit
