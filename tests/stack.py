@@ -61,7 +61,8 @@ def free_port() -> int:
 
 @contextmanager
 def stack_database():
-    """A migrated database ``<suite database>_stack`` with a little data; its URL."""
+    """A migrated database ``<suite database>_stack`` holding the Astana codebook,
+    and the static files collected; its URL. Both are removed afterwards."""
     import psycopg
 
     parts = urllib.parse.urlsplit(SUITE_DATABASE)
@@ -89,6 +90,7 @@ def stack_database():
             assert result.returncode == 0, result.stderr[-3000:]
         yield url
     finally:
+        shutil.rmtree(STATIC_ROOT, ignore_errors=True)
         with psycopg.connect(admin, autocommit=True) as connection:
             connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
