@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install install-test install-load run test lint format browser redis clean load-test fault-test
+.PHONY: install install-test install-load run test lint format browser redis nginx clean load-test fault-test
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=...)")'
@@ -56,6 +56,15 @@ redis:
 	    apt-get update -qq && apt-get install -y -qq redis-server >/dev/null; \
 	  else \
 	    echo "redis-server is not installed: its tests will be skipped (apt-get install redis-server)"; \
+	  fi; }
+
+# nginx, for the production-front tests (PostgreSQL only): also from Debian.
+nginx:
+	@command -v nginx >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && apt-get install -y -qq nginx >/dev/null; \
+	  else \
+	    echo "nginx is not installed: the front tests will be skipped (apt-get install nginx)"; \
 	  fi; }
 
 # locust against gunicorn + PostgreSQL (database tracker_load, recreated): 20 users

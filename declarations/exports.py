@@ -39,6 +39,7 @@ from openpyxl.styles import Font
 from .models import Role
 from .models.deadlines import describe_window
 from .models.scorecards import Scorecard
+from .text import printable
 
 CHUNK = 1000
 CONTENT_TYPES = {
@@ -53,7 +54,9 @@ DATETIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
 
 
 def neutralise(cell):
-    """A text cell a spreadsheet would run as a formula, made inert (CSV injection)."""
+    """A text cell a spreadsheet would run as a formula, made inert (CSV injection),
+    without the control characters old rows may hold."""
+    cell = printable(cell)
     if isinstance(cell, str) and cell.startswith(FORMULA_START):
         return "'" + cell
     return cell

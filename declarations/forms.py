@@ -1,9 +1,15 @@
 """Analysts' forms. They validate input; services.py applies the rules and writes."""
 
+import functools
+
 from django import forms
+from django.contrib.auth.forms import PasswordResetForm
+from django.db import transaction
 from django.utils import timezone
 
 from .models import Assessment, BodyKind, DatePrecision, Evidence, Status
+from .services.records import correctable_by
+from .text import refuse_control_characters
 
 
 class DateInput(forms.DateInput):
@@ -88,6 +94,7 @@ class AssessmentForm(forms.ModelForm):
         label="Superseded by",
         required=False,
         max_length=40,
+        validators=[refuse_control_characters],
         help_text="For 'superseded': the reference of the commitment that replaced "
         "this one, if the tracker holds it.",
     )
@@ -119,7 +126,7 @@ class AssessmentForm(forms.ModelForm):
             "for the commitment as a whole.",
         }
 
-    def __init__(self, *args, commitment, seen_latest=None, **kwargs):
+    def __init__(self, *args, commitment, seen_latest=None, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.commitment = commitment
         self.fields["status"].choices = [("", "---------"), *Status.assessable()]
@@ -133,9 +140,11 @@ class AssessmentForm(forms.ModelForm):
         self.fields["member_state"].queryset = states
         if not states:
             del self.fields["member_state"]
-        self.fields[
-            "corrects"
-        ].queryset = commitment.assessments.effective().select_related("member_state")
+        # Only what this user may correct (services.records.CORRECTION_POLICY).
+        correctable = commitment.assessments.effective().select_related("member_state")
+        if user is not None:
+            correctable = correctable_by(user, correctable)
+        self.fields["corrects"].queryset = correctable
         self.fields["corrects"].label_from_instance = lambda a: (
             f"{a.get_status_display()} as of {a.as_of:%-d %b %Y}"
             + (f" ({a.member_state})" if a.member_state else "")
@@ -166,6 +175,16 @@ class AssessmentForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        if "member_state" not in self.fields and self.data.get(
+            self.add_prefix("member_state")
+        ):
+            # The field is not shown, but a member state was sent: refuse it rather
+            # than record an overall assessment the analyst did not mean.
+            raise forms.ValidationError(
+                "Member state: this commitment binds no member state, so it is "
+                "assessed only as a whole. Leave the member state out.",
+                code="no_member_state",
+            )
         if cleaned.get("superseded_by") and cleaned.get("status") != Status.SUPERSEDED:
             self.add_error(
                 "superseded_by",
@@ -177,6 +196,26 @@ class AssessmentForm(forms.ModelForm):
 class RetractionForm(forms.Form):
     reason = forms.CharField(
         max_length=2000,
+        validators=[refuse_control_characters],
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Shown publicly beside the retracted evidence.",
     )
+
+
+class QueuedPasswordResetForm(PasswordResetForm):
+    """The password-reset form, whose mail the task worker sends
+    (``tasks.send_password_reset``): the request enqueues the address once its
+    transaction commits and returns, the same way for every address."""
+
+    def save(self, domain_override=None, use_https=False, request=None, **kwargs):
+        from .tasks import send_password_reset
+
+        domain = domain_override or request.get_host()
+        transaction.on_commit(
+            functools.partial(
+                send_password_reset.enqueue,
+                email=self.cleaned_data["email"],
+                domain=domain,
+                use_https=use_https,
+            )
+        )

@@ -1,15 +1,19 @@
 """Request plumbing for production: the Content-Security-Policy header, a clean 503
-page when the database cannot be reached, and the client address that login
-throttling counts failures against."""
+page when the database cannot be reached, a 404 for addresses holding control
+characters, no shared caching of a signed-in user's pages, and the client address
+that login throttling counts failures against."""
 
 import logging
+import re
 import sys
+from urllib.parse import unquote_to_bytes
 
 from django.conf import settings
 from django.core.signals import got_request_exception
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.template import loader
+from django.utils.cache import patch_cache_control
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +51,58 @@ class ContentSecurityPolicyMiddleware:
         if policy and "Content-Security-Policy" not in response:
             response["Content-Security-Policy"] = csp_header(policy)
         return response
+
+
+# Bytes no path of the site holds: C0 controls and DEL. A query may hold a tab or a
+# line break (pasted into a search box), nothing else of the kind: PostgreSQL
+# refuses a NUL with an error, which a lookup by the address would raise.
+ODD_PATH_BYTES = re.compile(rb"[\x00-\x1f\x7f]")
+ODD_QUERY_BYTES = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+class OddAddressMiddleware:
+    """Answers 404 to a request whose path or query holds a control character
+    (``/commitments/%00/assess/``) before any view looks anything up by it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        raw_path = request.path_info.encode("utf-8", "surrogateescape")
+        query = request.META.get("QUERY_STRING", "")
+        if ODD_PATH_BYTES.search(raw_path) or ODD_QUERY_BYTES.search(
+            unquote_to_bytes(query)
+        ):
+            raise Http404("There is nothing at this address.")
+        return self.get_response(request)
+
+
+class PrivatePagesMiddleware:
+    """``Cache-Control: private, no-store`` on every response to a signed-in user,
+    so that no proxy or shared cache keeps a page with their name, their drafts or
+    a form's token, and the browser does not keep it on disk either.
+
+    A request carrying a session cookie counts as signed in without reading the
+    session (that needs the database, which may be the reason for a 503)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if signed_in(request):
+            patch_cache_control(response, private=True, no_store=True)
+        return response
+
+
+def signed_in(request) -> bool:
+    """Whether the request comes from (or just made) a signed-in session."""
+    if settings.SESSION_COOKIE_NAME in request.COOKIES:
+        return True
+    # Without a session cookie the user is anonymous, and reading it queries
+    # nothing, unless this request signed in (login() sets request.user).
+    user = getattr(request, "user", None)
+    return bool(user is not None and user.is_authenticated)
 
 
 def database_unavailable_response() -> HttpResponse:

@@ -4,6 +4,11 @@ Sync workers: each request has a worker and a database connection of its own, wh
 Django keeps for ``DJANGO_CONN_MAX_AGE`` seconds and health-checks before reuse, so
 a restarted PostgreSQL is reconnected to without restarting gunicorn. Every value
 can be changed from the environment (``GUNICORN_*``) without editing this file.
+
+A sync worker is held by a slow client for as long as the client likes (gunicorn
+has no header-read timeout), so it must sit behind a buffering proxy:
+``deploy/nginx.conf``, which passes it only complete requests. gunicorn binds to
+127.0.0.1 so that nothing else can reach it.
 """
 
 import multiprocessing
@@ -38,7 +43,9 @@ limit_request_field_size = 8190
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 errorlog = os.environ.get("GUNICORN_ERROR_LOG", "-")
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
-access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
+# Behind nginx the peer is always 127.0.0.1: the client is the X-Forwarded-For
+# that nginx sets (it overwrites the client's own).
+access_log_format = '%({x-forwarded-for}i)s %(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
 
 # Behind a TLS-terminating proxy on the same host, trust its X-Forwarded-* headers.
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1,::1")

@@ -128,6 +128,9 @@ def production_env(args, workdir: Path, port: int) -> dict:
         DJANGO_BEHIND_TLS_PROXY="1",
         DJANGO_STATIC_ROOT=str(workdir / "static"),
         DJANGO_LOG_LEVEL="WARNING",
+        # Production refuses a mail backend that does not deliver; nothing is
+        # mailed during the test (no password resets).
+        DJANGO_EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
         GUNICORN_BIND=f"127.0.0.1:{port}",
         GUNICORN_WORKERS=str(args.workers),
         GUNICORN_ACCESS_LOG=str(workdir / "access.log"),

@@ -308,8 +308,10 @@ def test_stale_assessment_form_is_refused_with_what_changed(client, commitment):
 def test_a_correction_says_what_it_corrects_and_shows_in_the_changelog(
     client, commitment
 ):
-    wrong = AssessmentFactory(commitment=commitment, status=Status.IMPLEMENTED)
-    client, _ = client_for(client, "analyst")
+    client, analyst = client_for(client, "analyst")
+    wrong = AssessmentFactory(
+        commitment=commitment, status=Status.IMPLEMENTED, recorded_by=analyst
+    )
     url = reverse("declarations:assessment-create", args=[commitment.reference])
     response = client.post(
         url,
@@ -465,11 +467,111 @@ def test_login_and_logout_pages(client):
     assert client.get(reverse("declarations:me")).status_code == 302
 
 
-def test_password_reset_does_not_reveal_accounts(client, mailoutbox):
+def test_password_reset_does_not_reveal_accounts(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
     UserFactory(username="known", email="known@example.org")
-    known = client.post(reverse("password_reset"), {"email": "known@example.org"})
-    unknown = client.post(reverse("password_reset"), {"email": "nobody@example.org"})
+    # The mail goes out once the request's transaction commits (here: at once).
+    with django_capture_on_commit_callbacks(execute=True):
+        known = client.post(reverse("password_reset"), {"email": "known@example.org"})
+        unknown = client.post(
+            reverse("password_reset"), {"email": "nobody@example.org"}
+        )
     assert known.status_code == unknown.status_code == 302
     assert known["Location"] == unknown["Location"]
     assert len(mailoutbox) == 1
     assert "known" in mailoutbox[0].body
+
+
+# Issue 16: policies stated and enforced ------------------------------------------
+
+
+def test_a_member_state_for_a_commitment_that_binds_none_is_refused(client):
+    commitment = CommitmentFactory(reference="AST2005-40")  # binds no member state
+    state = BodyFactory(kind=BodyKind.MEMBER_STATE, name="Republic of Kazakhstan")
+    client, _ = client_for(client, "analyst")
+    url = reverse("declarations:assessment-create", args=[commitment.reference])
+    response = client.post(url, assessment_post(commitment, member_state=state.pk))
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "Member state: this commitment binds no member state" in content
+    assert not Assessment.objects.exists()
+    assert state_of(commitment).status == Status.UNASSESSED
+    # Without the member state the same assessment goes through, as a whole.
+    assert client.post(url, assessment_post(commitment)).status_code == 302
+    assert Assessment.objects.get().member_state is None
+
+
+def test_another_analysts_assessment_cannot_be_corrected(client, commitment):
+    theirs = AssessmentFactory(
+        commitment=commitment,
+        status=Status.IMPLEMENTED,
+        recorded_by=UserFactory(username="amina"),
+    )
+    client, _ = client_for(client, "analyst")
+    url = reverse("declarations:assessment-create", args=[commitment.reference])
+    # The form does not offer it...
+    page = client.get(url).content.decode()
+    corrects = page[page.index('name="corrects"') :].split("</select>")[0]
+    assert f'<option value="{theirs.pk}"' not in corrects
+    # ...and a forged post is refused, naming the field's rule.
+    response = client.post(
+        url, assessment_post(commitment, corrects=theirs.pk, status=Status.STALLED)
+    )
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+    assert not Assessment.objects.filter(corrects=theirs).exists()
+    assert state_of(commitment).status == Status.IMPLEMENTED
+
+
+def test_an_editor_may_correct_any_assessment(client, commitment):
+    theirs = AssessmentFactory(
+        commitment=commitment,
+        status=Status.IMPLEMENTED,
+        recorded_by=UserFactory(username="amina"),
+    )
+    client, _ = client_for(client, "editor")
+    url = reverse("declarations:assessment-create", args=[commitment.reference])
+    response = client.post(
+        url, assessment_post(commitment, corrects=theirs.pk, status=Status.STALLED)
+    )
+    assert response.status_code == 302
+    assert state_of(commitment).status == Status.STALLED
+
+
+@pytest.mark.parametrize("role", ["plain", "analyst", "editor"])
+def test_every_page_for_a_signed_in_user_is_private(client, commitment, role):
+    client, _ = client_for(client, role)
+    urls = [
+        *public_urls(commitment),
+        reverse("declarations:me"),
+        reverse("password_change"),
+    ]
+    if role != "plain":
+        urls += [
+            reverse("declarations:evidence-create", args=[commitment.reference]),
+            reverse("declarations:assessment-create", args=[commitment.reference]),
+        ]
+    if role == "editor":
+        urls += ["/admin/", "/admin/declarations/commitment/"]
+    for url in urls:
+        response = client.get(url)
+        cache_control = {
+            part.strip() for part in response.get("Cache-Control", "").split(",")
+        }
+        assert {"private", "no-store"} <= cache_control, (url, cache_control)
+        assert "public" not in cache_control, url
+    # Even a page that is not there, and the response that signs out.
+    assert "no-store" in client.get("/no/such/page/")["Cache-Control"]
+
+
+def test_signing_in_answers_privately_and_anonymous_pages_stay_cacheable(client):
+    UserFactory(username="amina", password="a-long enough passphrase 42")
+    anonymous = client.get(reverse("declarations:overview"))
+    assert "private" not in anonymous.get("Cache-Control", "")
+    login = client.post(
+        reverse("login"),
+        {"username": "amina", "password": "a-long enough passphrase 42"},
+    )
+    assert login.status_code == 302
+    assert "no-store" in login["Cache-Control"] and "private" in login["Cache-Control"]

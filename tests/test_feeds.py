@@ -61,7 +61,8 @@ def calendar(client, **params):
     response = client.get(reverse("declarations:feed-deadlines"), params)
     assert response.status_code == 200
     assert response["Content-Type"] == "text/calendar; charset=utf-8"
-    return icalendar.Calendar.from_ical(response.content)
+    assert response.streaming
+    return icalendar.Calendar.from_ical(response.getvalue())
 
 
 def events(cal) -> dict:
@@ -144,10 +145,44 @@ def test_calendar_text_survives_escaping_and_folding(client):
         datetime.date(2006, 12, 31),
         "year",
     )
-    body = client.get(reverse("declarations:feed-deadlines")).content
+    body = client.get(reverse("declarations:feed-deadlines")).getvalue()
     assert all(len(line) <= 75 for line in body.split(b"\r\n"))
     calendar = icalendar.Calendar.from_ical(body)
     (event,) = calendar.walk("VEVENT")
     assert str(event["SUMMARY"]) == f"{commitment.reference} due: {awkward}"
     assert event.decoded("DTSTART") == datetime.date(2006, 1, 1)
     assert event.decoded("DTEND") == datetime.date(2007, 1, 1)
+
+
+def test_the_calendar_streams_in_chunks_and_says_the_same(client, monkeypatch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from declarations import feeds
+
+    for n in range(7):
+        with_window(
+            CommitmentFactory(reference=f"CH-{n}"),
+            D(2006, 1, 1) + datetime.timedelta(days=n % 3),
+            D(2006, 12, 31),
+            "year",
+        )
+    whole = client.get(reverse("declarations:feed-deadlines")).getvalue()
+    monkeypatch.setattr(feeds, "CALENDAR_CHUNK", 3)
+    response = client.get(reverse("declarations:feed-deadlines"))
+    assert response.streaming
+    with CaptureQueriesContext(connection) as captured:
+        chunks = list(response.streaming_content)
+    # The head goes out before any commitment is read; then 3 + 3 + 1 events,
+    # each chunk with one query for its bodies, through one cursor of rows.
+    assert chunks[0].startswith(b"BEGIN:VCALENDAR") and b"VEVENT" not in chunks[0]
+    assert [chunk.count(b"BEGIN:VEVENT") for chunk in chunks[1:-1]] == [3, 3, 1]
+    assert len(captured) == 1 + 3
+
+    # Only the DTSTAMP (the time of writing) may differ.
+    def stable(body):
+        return [line for line in body.split(b"\r\n") if not line.startswith(b"DTSTAMP")]
+
+    assert stable(b"".join(chunks)) == stable(whole)
+    order = [e.split(b"@")[0] for e in b"".join(chunks).split(b"UID:")[1:]]
+    assert order == [b"CH-0", b"CH-3", b"CH-6", b"CH-1", b"CH-4", b"CH-2", b"CH-5"]

@@ -285,3 +285,102 @@ def test_document_error_carries_where_and_what():
         parse_document(b"[Title] X\n[Date] 2005-01-01\n", "x.txt")
     assert error.value.source == "x.txt"
     assert "Full text" in error.value.problem
+
+
+# Issue 16: over-long fields, size limits, control characters -------------------
+
+
+def refusal(tmp_path, text, *options) -> str:
+    """The command's message for a refused file; nothing may have been written."""
+    path = write(tmp_path, text)
+    before = database_snapshot()
+    with pytest.raises(CommandError) as error:
+        run_import(path, *options)
+    assert database_snapshot() == before
+    message = str(error.value)
+    assert message.startswith(str(path)) and "Nothing was imported." in message
+    assert "Traceback" not in message and "ValidationError" not in message
+    return message
+
+
+def test_a_title_too_long_is_refused_with_file_line_and_field(tmp_path):
+    text = MINIMAL.replace("Joint Statement on Things", "Long " * 130)
+    message = refusal(tmp_path, text)
+    assert ", line 4: the [Title]: Ensure this value has at most 500 characters" in (
+        message
+    )
+
+
+def test_a_place_too_long_is_refused_with_file_line_and_field(tmp_path):
+    text = MINIMAL.replace("[Date]", "[Place] " + "Astana " * 40 + "\n[Date]")
+    message = refusal(tmp_path, text)
+    assert ", line 6: the [Place]: Ensure this value has at most 200 characters" in (
+        message
+    )
+
+
+@pytest.mark.parametrize(
+    ("options", "expected"),
+    [
+        (["--slug", "Not a slug!"], "--slug: Enter a valid “slug”"),
+        (["--slug", "s" * 81], "--slug: Ensure this value has at most 80"),
+        (["--reference-prefix", "P" * 21], "--reference-prefix: Ensure this value"),
+    ],
+)
+def test_an_invalid_option_is_refused_naming_it(tmp_path, options, expected):
+    assert expected in refusal(tmp_path, MINIMAL, *options)
+
+
+def test_a_slug_already_taken_is_refused_naming_the_option(tmp_path):
+    run_import(write(tmp_path, MINIMAL, "first.txt"), "--slug", "taken")
+    other = MINIMAL.replace("Things", "Other things")
+    assert "--slug: Declaration with this Slug already exists." in refusal(
+        tmp_path, other, "--slug", "taken"
+    )
+
+
+def test_too_many_paragraphs_are_refused_naming_the_setting(tmp_path, settings):
+    settings.TRACKER_MAX_PARAGRAPHS = 3
+    message = refusal(tmp_path, MINIMAL)
+    assert "line 15: the text has 5 paragraphs; a declaration may have at most 3" in (
+        message
+    )
+    assert "(TRACKER_MAX_PARAGRAPHS)" in message
+
+
+def test_the_default_cap_refuses_a_hundred_thousand_paragraphs(tmp_path):
+    text = MINIMAL + "".join(f"\nParagraph {n}.\n" for n in range(100_000))
+    message = refusal(tmp_path, text)
+    assert "the text has 100,005 paragraphs; a declaration may have at most 5,000" in (
+        message
+    )
+
+
+def test_a_paragraph_too_long_is_refused_naming_the_setting(tmp_path, settings):
+    settings.TRACKER_MAX_PARAGRAPH_CHARACTERS = 20
+    message = refusal(tmp_path, MINIMAL)
+    assert "line 9: paragraph 1 is 28 characters long" in message
+    assert "(TRACKER_MAX_PARAGRAPH_CHARACTERS)" in message
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "where"),
+    [
+        ("Second paragraph,", "Second\x0cparagraph,", "line 11: the [Full text]"),
+        ("Joint Statement", "Joint\x0bStatement", "line 4: the [Title] field"),
+        ("Banner line two", "Banner\x1b line two", "line 2: the text"),
+    ],
+)
+def test_a_control_character_is_refused_with_line_field_and_column(
+    tmp_path, old, new, where
+):
+    message = refusal(tmp_path, MINIMAL.replace(old, new))
+    assert where in message
+    assert "at column" in message and "U+00" in message
+
+
+def test_a_form_feed_from_pdftotext_is_named(tmp_path):
+    message = refusal(tmp_path, MINIMAL.replace("Third", "\x0cThird"))
+    assert "line 14: the [Full text] holds a form feed (a page break) (U+000C)" in (
+        message
+    )

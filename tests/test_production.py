@@ -60,6 +60,7 @@ def production_env(database_url: str, **extra) -> dict:
         DJANGO_ALLOWED_HOSTS="tracker.example.org,127.0.0.1",
         DATABASE_URL=database_url,
         DJANGO_SETTINGS_MODULE="tracker.settings",
+        DJANGO_EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
         **extra,
     )
     return env
@@ -312,7 +313,8 @@ def assert_clean_503(response):
     assert 'data-page="unavailable"' in content
     assert "Traceback" not in content and "OperationalError" not in content
     assert response["Retry-After"] == "10"
-    assert response["Cache-Control"] == "no-store"
+    # A signed-in user's copy is also marked private.
+    assert "no-store" in response["Cache-Control"].split(", ")
     assert "script-src 'self'" in response["Content-Security-Policy"]
 
 
@@ -466,3 +468,30 @@ def test_client_address_for_throttling(settings, rf, behind_proxy, meta, expecte
     request = rf.get("/", **meta)
     request.META.update(meta)
     assert client_ip_address(request) == expected
+
+
+def test_postgresql_connections_end_within_seconds_on_a_dead_network():
+    """Keepalives, a short connect timeout and tcp_user_timeout (issue 16; the
+    partition itself is tests/test_partition.py, on PostgreSQL)."""
+    env = production_env("postgres://tracker@db.example.org:5432/tracker")
+    code = (
+        "import json, django; django.setup(); from django.conf import settings; "
+        "print(json.dumps(settings.DATABASES['default']['OPTIONS']))"
+    )
+    result = run([sys.executable, "-c", code], env)
+    options = json.loads(result.stdout)
+    assert options["connect_timeout"] == 2
+    assert options["keepalives"] == 1 and options["keepalives_idle"] <= 10
+    assert options["keepalives_interval"] * options["keepalives_count"] <= 5
+    assert 0 < options["tcp_user_timeout"] <= 3000
+
+
+def test_the_shipped_services_start_the_web_and_the_task_worker():
+    units = ROOT / "deploy" / "systemd"
+    web = (units / "tracker-web.service").read_text()
+    worker = (units / "tracker-worker.service").read_text()
+    assert "gunicorn -c deploy/gunicorn.conf.py" in web
+    assert "manage.py db_worker" in worker
+    for unit in (web, worker):
+        assert "EnvironmentFile=/etc/tracker/environment" in unit
+        assert "Restart=" in unit

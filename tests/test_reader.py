@@ -183,3 +183,97 @@ def test_the_reader_shows_the_other_header_fields_of_the_source(client):
     assert "<dt>Language</dt><dd>English &lt;original&gt;</dd>" in html
     assert "<dt>Note</dt><dd>Unofficial translation</dd>" in html
     assert "<dt>Title</dt>" not in html and "<dt>Source</dt>" not in html
+
+
+# Issue 16: a huge declaration reads in pages of a few hundred kilobytes -----------
+
+
+def test_reader_pages_hold_whole_paragraphs_within_the_budget():
+    from declarations.views.declarations import reader_pages
+
+    assert reader_pages([]) == []
+    assert reader_pages([(1, 10), (2, 10), (3, 10)], characters=25) == [
+        (1, 2),
+        (3, 3),
+    ]
+    # A paragraph longer than the budget is a page of its own.
+    assert reader_pages([(1, 5), (2, 100), (3, 5)], characters=25) == [
+        (1, 1),
+        (2, 2),
+        (3, 3),
+    ]
+    assert reader_pages([(n, 1) for n in range(1, 6)], paragraphs=2) == [
+        (1, 2),
+        (3, 4),
+        (5, 5),
+    ]
+
+
+@pytest.fixture
+def huge():
+    """2,000 paragraphs of 600 characters (1.2 MB of text), one quoted far in."""
+    from declarations.models import Paragraph
+
+    declaration = DeclarationFactory(slug="huge", title="A huge declaration")
+    Paragraph.objects.bulk_create(
+        Paragraph(
+            declaration=declaration,
+            number=n,
+            section=1 + n // 500,
+            text=f"Paragraph {n} says " + "x" * 580 + f" end {n}.",
+        )
+        for n in range(1, 2001)
+    )
+    deep = declaration.paragraphs.get(number=1500)
+    commitment = CommitmentFactory(
+        declaration=declaration,
+        paragraph=deep,
+        reference="HUGE-1500",
+        quote="Paragraph 1500 says",
+    )
+    return declaration, commitment
+
+
+def test_a_huge_declaration_is_read_in_pages_of_a_few_hundred_kilobytes(
+    client, huge, django_assert_max_num_queries
+):
+    declaration, _ = huge
+    url = declaration.get_absolute_url()
+    with django_assert_max_num_queries(8):
+        first = client.get(url)
+    assert first.status_code == 200
+    assert len(first.content) < 300_000
+    html = first.content.decode()
+    assert 'id="p1"' in html and 'id="p2001"' not in html
+    assert "page 1 of " in html and 'rel="next"' in html
+    pages = first.context["reader_page_count"]
+    assert pages > 10
+    seen = set()
+    for page in range(1, pages + 1):
+        response = client.get(url, {"page": page})
+        assert response.status_code == 200 and len(response.content) < 300_000
+        context = response.context
+        seen.update(range(context["first_paragraph"], context["last_paragraph"] + 1))
+    assert seen == set(range(1, 2001))  # every paragraph, once, in order
+    assert client.get(url, {"page": pages + 1}).status_code == 404
+    assert client.get(url, {"page": "x"}).status_code == 400
+
+
+def test_a_link_to_a_paragraph_opens_the_page_that_holds_it(client, huge):
+    declaration, commitment = huge
+    url = commitment.paragraph.get_absolute_url()
+    assert url == f"{declaration.get_absolute_url()}?paragraph=1500#p1500"
+    response = client.get(url)
+    html = response.content.decode()
+    assert 'id="p1500"' in html and 'id="q-HUGE-1500"' in html
+    assert 'id="p1"' not in html
+    assert (
+        client.get(declaration.get_absolute_url(), {"paragraph": 2001}).status_code
+        == 404
+    )
+    # The commitment's page sends the reader there, on its date.
+    page = client.get(commitment.get_absolute_url(), {"as_of": "2006-01-01"})
+    assert (
+        f"{declaration.get_absolute_url()}?paragraph=1500&amp;as_of=2006-01-01#q-HUGE-1500"
+        in page.content.decode()
+    )

@@ -3,6 +3,7 @@ import datetime
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
+from django.utils.html import escape
 
 from declarations import services
 from declarations.models import (
@@ -139,9 +140,55 @@ def test_assessment_record_updates_the_current_status():
 def test_a_correction_replaces_what_it_corrects():
     commitment = CommitmentFactory()
     wrong = record(commitment, status=Status.IMPLEMENTED, as_of=D(2010, 1, 1))
-    record(commitment, status=Status.STALLED, as_of=D(2008, 1, 1), corrects=wrong)
+    record(
+        commitment,
+        status=Status.STALLED,
+        as_of=D(2008, 1, 1),
+        corrects=wrong,
+        recorded_by=wrong.recorded_by,
+    )
     assert state_of(commitment).status == Status.STALLED
     assert Assessment.objects.filter(pk=wrong.pk).exists()
+
+
+def editor():
+    from django.contrib.auth.models import Group
+
+    user = UserFactory()
+    user.groups.add(Group.objects.get(name="Editors"))
+    return user
+
+
+def test_only_its_author_or_an_editor_may_correct_an_assessment():
+    commitment = CommitmentFactory()
+    author = UserFactory(username="amina")
+    wrong = record(commitment, status=Status.IMPLEMENTED, recorded_by=author)
+    # Another analyst cannot mark it corrected in the author's name.
+    with pytest.raises(ValidationError) as error:
+        record(commitment, corrects=wrong, recorded_by=UserFactory(username="omar"))
+    assert "Only its author or an editor can correct amina's assessment" in " ".join(
+        error.value.message_dict["corrects"]
+    )
+    assert not Assessment.objects.filter(corrects=wrong).exists()
+    assert state_of(commitment).status == Status.IMPLEMENTED
+    # An editor can.
+    record(commitment, corrects=wrong, status=Status.STALLED, recorded_by=editor())
+    assert state_of(commitment).status == Status.STALLED
+
+
+def test_the_codebooks_own_assessments_are_corrected_by_editors_only():
+    commitment = CommitmentFactory()
+    shipped = record(commitment, status=Status.IMPLEMENTED, recorded_by=None)
+    for nobody in (UserFactory(), None):
+        with pytest.raises(ValidationError, match="the codebook's assessment"):
+            record(commitment, corrects=shipped, recorded_by=nobody)
+    record(commitment, corrects=shipped, recorded_by=editor())
+    assert Assessment.objects.filter(corrects=shipped).count() == 1
+
+
+def test_the_correction_policy_is_on_the_methodology_page(client):
+    page = client.get("/methodology/").content.decode()
+    assert escape(services.CORRECTION_POLICY) in page
 
 
 @pytest.mark.parametrize(

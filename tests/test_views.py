@@ -373,7 +373,7 @@ def test_commitment_page_shows_the_quote_in_its_paragraph(client, astana):
         "To improve efficiency, the Council of National Coordinators, by the next "
         "2006 Summit, <mark>will prepare proposals" in html
     )
-    assert 'href="/declarations/astana-2005/#q-AST2005-05"' in html
+    assert 'href="/declarations/astana-2005/?paragraph=5#q-AST2005-05"' in html
 
 
 def test_commitment_page_shows_bodies_and_the_deadline(client, astana):

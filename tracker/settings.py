@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "simple_history",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "declarations",
 ]
 # Synthetic data and the benchmark: developer tooling, not part of a production site.
@@ -73,10 +75,13 @@ MIDDLEWARE = [
     # Outside everything that may query the database, so that it sees their errors.
     "declarations.middleware.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything that may look up a control character the address holds.
+    "declarations.middleware.OddAddressMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "declarations.middleware.PrivatePagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -110,11 +115,26 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # An unreachable server answers 503 within seconds instead of holding a worker
-    # until gunicorn's timeout.
-    DATABASES["default"].setdefault("OPTIONS", {})
-    DATABASES["default"]["OPTIONS"].setdefault(
-        "connect_timeout", int(os.environ.get("DJANGO_DB_CONNECT_TIMEOUT", "5"))
+    # A server that cannot be reached, or a network that silently drops packets,
+    # ends in the 503 page within seconds instead of holding a worker until
+    # gunicorn kills it: a short connect timeout (libpq's least is 2 s), TCP
+    # keepalives on idle connections, and tcp_user_timeout, which drops a
+    # connection whose sent data goes unacknowledged that long (a kept connection
+    # across a partition: the request's first query). The worst case, a kept
+    # connection then a new one, is about 2 + 2 s (4.4 s measured).
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options.setdefault(
+        "connect_timeout", int(os.environ.get("DJANGO_DB_CONNECT_TIMEOUT", "2"))
+    )
+    options.setdefault("keepalives", 1)
+    options.setdefault(
+        "keepalives_idle", int(os.environ.get("DJANGO_DB_KEEPALIVES_IDLE", "5"))
+    )
+    options.setdefault("keepalives_interval", 1)
+    options.setdefault("keepalives_count", 3)
+    options.setdefault(
+        "tcp_user_timeout",
+        int(os.environ.get("DJANGO_DB_TCP_USER_TIMEOUT_MS", "2000")),
     )
     # JIT compilation costs more than it saves on the short queries pages make
     # (seconds on the first aggregate of 100,000 rows).
@@ -220,15 +240,47 @@ TRACKER_PAGE_CACHE = "default"
 # once; this bounds how long a write made outside it (SQL by hand) can go unseen.
 TRACKER_PAGE_CACHE_SECONDS = int(os.environ.get("TRACKER_PAGE_CACHE_SECONDS", "600"))
 
-EMAIL_BACKEND = os.environ.get(
-    "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+# Mail (the password-reset link). Locally it is printed on the console; with debug
+# off a backend that prints or keeps mail is refused, as a missing secret key is:
+# anyone who can read the log (or the file) could take over any account.
+CONSOLE_EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+UNSAFE_EMAIL_BACKENDS = (
+    CONSOLE_EMAIL_BACKEND,
+    "django.core.mail.backends.filebased.EmailBackend",
+    "django.core.mail.backends.locmem.EmailBackend",
 )
+EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "")
+if not DEBUG and (not EMAIL_BACKEND or EMAIL_BACKEND in UNSAFE_EMAIL_BACKENDS):
+    raise ImproperlyConfigured(
+        f"DJANGO_EMAIL_BACKEND is {EMAIL_BACKEND or 'not set'}:"
+        " with debug off the tracker needs a backend that delivers mail (for "
+        "example django.core.mail.backends.smtp.EmailBackend and DJANGO_EMAIL_HOST)."
+        " The console, file and in-memory backends print or keep every "
+        "password-reset link where others can read it."
+    )
+EMAIL_BACKEND = EMAIL_BACKEND or CONSOLE_EMAIL_BACKEND
 EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS")
+# A mail server that stalls holds the task worker this long, then the send fails.
+EMAIL_TIMEOUT = int(os.environ.get("DJANGO_EMAIL_TIMEOUT", "10"))
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "tracker@localhost")
+
+# Work done off the request (declarations.tasks: the reset mail). Production keeps
+# the queue in the database, and ``manage.py db_worker`` runs it; locally each task
+# runs at once, in the request, after its transaction commits.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get(
+            "DJANGO_TASKS_BACKEND",
+            "django_tasks.backends.immediate.ImmediateBackend"
+            if DEBUG
+            else "django_tasks_db.DatabaseBackend",
+        )
+    }
+}
 
 # Security: production behind TLS. Local runs (DEBUG) keep plain http usable.
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
@@ -351,6 +403,11 @@ TRACKER_SITE_URL = os.environ.get("TRACKER_SITE_URL", "")
 TRACKER_DUE_SOON_DAYS = int(os.environ.get("TRACKER_DUE_SOON_DAYS", "90"))
 TRACKER_MAX_IMPORT_BYTES = int(
     os.environ.get("TRACKER_MAX_IMPORT_BYTES", str(5 * 1024 * 1024))
+)
+# The largest declaration the importer takes, so the reader's pages stay small.
+TRACKER_MAX_PARAGRAPHS = int(os.environ.get("TRACKER_MAX_PARAGRAPHS", "5000"))
+TRACKER_MAX_PARAGRAPH_CHARACTERS = int(
+    os.environ.get("TRACKER_MAX_PARAGRAPH_CHARACTERS", "60000")
 )
 
 

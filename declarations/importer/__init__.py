@@ -34,6 +34,7 @@ import re
 import unicodedata
 
 from ..models.declarations import BULLETS
+from ..text import describe, first_control_character
 from .dates import DAY, EXAMPLES, DateReading, parse_date, read_date
 from .identifiers import reference_letters, slug_base, transliterate
 
@@ -141,6 +142,8 @@ class ParsedDocument:
     labels: dict[str, str] = dataclasses.field(default_factory=dict)
     # The language of the page's field names (or banner): "en", "ja" or "zh".
     language: str = "en"
+    # Canonical key ("title", "date", ...) -> the line the value was read from.
+    lines: dict[str, int] = dataclasses.field(default_factory=dict)
 
     @property
     def section_count(self) -> int:
@@ -354,13 +357,48 @@ def _read_headerless(lines: list[str], source: str) -> ParsedDocument | None:
                 f"{' and place' if place else ''} from line {rest[offset] + 1}.",
             ),
             language="ja" if BANNER_MARKS[1] in "\n".join(banner) else "en",
+            lines={
+                "title": rest[0] + 1,
+                "date": rest[offset] + 1,
+                "place": rest[offset] + 1,
+                FULL_TEXT: body_start + 1,
+            },
         )
     return None
+
+
+def _refuse_control_characters(lines: list[str], source: str) -> None:
+    """A DocumentError for the first control character of the text, naming its
+    line, its column and the field it is in (``text.refuse_control_characters``:
+    no page, feed or download can carry one)."""
+    for index, line in enumerate(lines):
+        found = first_control_character(line)
+        if found is None:
+            continue
+        column, character = found
+        before = _read_header(lines[:index], source)  # a copy: it edits the lines
+        match = FIELD_LINE.match(line.strip())
+        if before.body_start is not None:
+            where = f"[{before.name(FULL_TEXT)}]"
+        elif match:
+            where = f"[{' '.join(match['name'].split())}] field"
+        elif before.fields:
+            where = f"[{next(reversed(before.fields))}] field"
+        else:
+            where = "text"
+        raise DocumentError(
+            source,
+            index + 1,
+            f"the {where} holds {describe(character)} at column {column + 1}: "
+            "remove it (no page, feed or download can carry a control character "
+            "other than a tab or a line break)",
+        )
 
 
 def parse_document(data: bytes, source: str) -> ParsedDocument:
     """Parse one document; raise DocumentError for anything that is not importable."""
     lines = decode(data, source).split("\n")
+    _refuse_control_characters(lines, source)
     header = _read_header(lines, source)
     if header.body_start is None:
         if not header.fields:
@@ -436,6 +474,11 @@ def parse_document(data: bytes, source: str) -> ParsedDocument:
         notes=tuple(notes),
         labels=dict(header.labels),
         language=header.language,
+        lines={
+            **header.lines,
+            FULL_TEXT: body_start + 1,
+            **({"title": paragraphs[0].line} if not header.value("title") else {}),
+        },
     )
 
 

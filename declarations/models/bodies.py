@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from ..text import refuse_control_characters
 from .choices import BodyKind
 from .routes import object_url
 
@@ -93,9 +94,17 @@ class BodyQuerySet(models.QuerySet):
 
 class Body(models.Model):
     slug = models.SlugField(max_length=80, unique=True)
-    name = models.CharField(max_length=200, unique=True, help_text="Full name.")
+    name = models.CharField(
+        max_length=200,
+        unique=True,
+        help_text="Full name.",
+        validators=[refuse_control_characters],
+    )
     short_name = models.CharField(
-        max_length=60, blank=True, help_text="Abbreviation, e.g. RATS."
+        max_length=60,
+        blank=True,
+        help_text="Abbreviation, e.g. RATS.",
+        validators=[refuse_control_characters],
     )
     kind = models.CharField(max_length=20, choices=BodyKind.choices)
     parent = models.ForeignKey(
@@ -112,7 +121,7 @@ class Body(models.Model):
         "government' for the Council of Heads of Government). The proposer "
         "matches them as it matches the name and short name.",
     )
-    description = models.TextField(blank=True)
+    description = models.TextField(blank=True, validators=[refuse_control_characters])
 
     history = HistoricalRecords()
     objects = BodyQuerySet.as_manager()

@@ -11,6 +11,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from ..text import refuse_control_characters
 from .choices import CommitmentKind, OverdueBand, Role, Status
 from .indexes import PostgreSQLGinIndex, PostgreSQLIndex
 from .records import Evidence
@@ -403,14 +404,25 @@ class CommitmentQuerySet(models.QuerySet):
         )
 
     def for_calendar(self):
-        """Commitments with a due window, with deadline, bodies and today's status,
-        soonest first."""
-        return (
-            self.with_dated_window()
-            .select_related("deadline", "declaration")
-            .prefetch_related(_body_links())
-            .with_status_as_of(timezone.localdate())
-            .order_by("derived__earliest", "reference")
+        """Commitments with a due window, soonest first: the calendar's order."""
+        return self.with_dated_window().order_by("derived__earliest", "reference", "pk")
+
+    def calendar_rows(self):
+        """What the calendar writes of each commitment, as plain values (no model
+        is built: the calendar of 100,000 commitments builds none), with today's
+        status as ``status_on`` and the deadline's fields as ``deadline_*``."""
+        return self.with_status_as_of(timezone.localdate()).values(
+            "pk",
+            "reference",
+            "title",
+            "theme",
+            "quote",
+            "status_on",
+            deadline_wording=models.F("deadline__wording"),
+            deadline_note=models.F("deadline__note"),
+            deadline_earliest=models.F("deadline__earliest"),
+            deadline_latest=models.F("deadline__latest"),
+            deadline_precision=models.F("deadline__precision"),
         )
 
     def in_document_order(self):
@@ -454,13 +466,22 @@ class Commitment(models.Model):
         help_text="Stable public reference, e.g. AST2005-05. Never change it once "
         "published: URLs, exports and citations use it.",
     )
-    title = models.CharField(max_length=300)
-    theme = models.CharField(max_length=100, db_index=True)
+    title = models.CharField(max_length=300, validators=[refuse_control_characters])
+    theme = models.CharField(
+        max_length=100, db_index=True, validators=[refuse_control_characters]
+    )
     kind = models.CharField(
         max_length=10, choices=CommitmentKind.choices, default=CommitmentKind.PLEDGE
     )
-    quote = models.TextField(help_text="Verbatim, exactly as in the paragraph.")
-    notes = models.TextField(blank=True, help_text="How the commitment was coded.")
+    quote = models.TextField(
+        help_text="Verbatim, exactly as in the paragraph.",
+        validators=[refuse_control_characters],
+    )
+    notes = models.TextField(
+        blank=True,
+        help_text="How the commitment was coded.",
+        validators=[refuse_control_characters],
+    )
     bodies = models.ManyToManyField(
         "declarations.Body", through="CommitmentBody", related_name="commitments"
     )

@@ -9,6 +9,7 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from ..text import refuse_control_characters
 from .choices import DeadlineKind, Precision
 
 SEASON_START_MONTHS = (3, 6, 9, 12)  # spring, summer, autumn, winter
@@ -125,12 +126,14 @@ class Deadline(models.Model):
         blank=True,
         help_text="Verbatim from the text, e.g. 'by the next 2006 Summit'. "
         "Empty when the text sets no deadline.",
+        validators=[refuse_control_characters],
     )
     kind = models.CharField(max_length=10, choices=DeadlineKind.choices)
     event = models.CharField(
         max_length=300,
         blank=True,
         help_text="For event deadlines: the event, e.g. 'the 2006 SCO Summit'.",
+        validators=[refuse_control_characters],
     )
     earliest = models.DateField(
         null=True, blank=True, help_text="First day of the due window."
@@ -143,6 +146,7 @@ class Deadline(models.Model):
         blank=True,
         help_text="How the wording was read, e.g. 'the 2006 Summit was held in "
         "Shanghai on 15 June 2006'.",
+        validators=[refuse_control_characters],
     )
     review_date = models.DateField(
         null=True,
@@ -257,15 +261,19 @@ class DeadlineRevision(models.Model):
         on_delete=models.PROTECT,
         related_name="deadline_revisions",
     )
-    reason = models.TextField()
-    old_wording = models.CharField(max_length=300, blank=True)
+    reason = models.TextField(validators=[refuse_control_characters])
+    old_wording = models.CharField(
+        max_length=300, blank=True, validators=[refuse_control_characters]
+    )
     old_kind = models.CharField(max_length=10, choices=DeadlineKind.choices)
     old_earliest = models.DateField(null=True, blank=True)
     old_latest = models.DateField(null=True, blank=True)
     old_precision = models.CharField(
         max_length=10, choices=Precision.choices, blank=True
     )
-    new_wording = models.CharField(max_length=300, blank=True)
+    new_wording = models.CharField(
+        max_length=300, blank=True, validators=[refuse_control_characters]
+    )
     new_kind = models.CharField(max_length=10, choices=DeadlineKind.choices)
     new_earliest = models.DateField(null=True, blank=True)
     new_latest = models.DateField(null=True, blank=True)

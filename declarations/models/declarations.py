@@ -9,6 +9,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from ..text import refuse_control_characters
 from .routes import object_url
 
 
@@ -62,10 +63,14 @@ class DeclarationQuerySet(models.QuerySet):
 
 class Declaration(models.Model):
     slug = models.SlugField(max_length=80, unique=True)
-    title = models.CharField(max_length=500)
-    place = models.CharField(max_length=200, blank=True)
+    title = models.CharField(max_length=500, validators=[refuse_control_characters])
+    place = models.CharField(
+        max_length=200, blank=True, validators=[refuse_control_characters]
+    )
     date = models.DateField(help_text="The day the declaration was adopted.")
-    source = models.CharField(max_length=500, blank=True)
+    source = models.CharField(
+        max_length=500, blank=True, validators=[refuse_control_characters]
+    )
     reference_prefix = models.CharField(
         max_length=20,
         unique=True,
@@ -75,11 +80,21 @@ class Declaration(models.Model):
         default=dict,
         blank=True,
         help_text="Every bracketed header field of the source file, verbatim.",
+        validators=[refuse_control_characters],
     )
-    banner = models.TextField(blank=True, help_text="The database banner, verbatim.")
-    full_text = models.TextField(help_text="The text after [Full text], verbatim.")
+    banner = models.TextField(
+        blank=True,
+        help_text="The database banner, verbatim.",
+        validators=[refuse_control_characters],
+    )
+    full_text = models.TextField(
+        help_text="The text after [Full text], verbatim.",
+        validators=[refuse_control_characters],
+    )
     content_hash = models.CharField(max_length=64, editable=False)
-    source_file = models.CharField(max_length=255, blank=True)
+    source_file = models.CharField(
+        max_length=255, blank=True, validators=[refuse_control_characters]
+    )
     imported_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()
@@ -140,7 +155,7 @@ class Paragraph(models.Model):
     section = models.PositiveIntegerField(
         default=1, help_text="Groups of paragraphs the text separates by a wider gap."
     )
-    text = models.TextField()
+    text = models.TextField(validators=[refuse_control_characters])
 
     class Meta:
         ordering = ["declaration", "number"]
@@ -161,7 +176,11 @@ class Paragraph(models.Model):
         return f"¶{self.number}"
 
     def get_absolute_url(self):
-        return f"{self.declaration.get_absolute_url()}#{self.anchor}"
+        """The reader's page that holds the paragraph, at the paragraph."""
+        return (
+            f"{self.declaration.get_absolute_url()}?paragraph={self.number}"
+            f"#{self.anchor}"
+        )
 
     @property
     def anchor(self) -> str:

@@ -14,6 +14,7 @@ from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils import timezone
 
+from ..text import refuse_control_characters
 from .choices import Confidence, DatePrecision, Direction, Status
 from .indexes import PostgreSQLGinIndex
 
@@ -59,13 +60,24 @@ class Evidence(models.Model):
         default=DatePrecision.DAY,
         help_text="Some sources date an event only to the month or the year.",
     )
-    summary = models.TextField(max_length=4000, validators=[MaxLengthValidator(4000)])
-    source_title = models.CharField(max_length=500)
-    source_publisher = models.CharField(max_length=300, blank=True)
-    source_url = models.URLField(max_length=1000, blank=True, validators=[http_url])
+    summary = models.TextField(
+        max_length=4000,
+        validators=[refuse_control_characters, MaxLengthValidator(4000)],
+    )
+    source_title = models.CharField(
+        max_length=500, validators=[refuse_control_characters]
+    )
+    source_publisher = models.CharField(
+        max_length=300, blank=True, validators=[refuse_control_characters]
+    )
+    source_url = models.URLField(
+        max_length=1000, blank=True, validators=[refuse_control_characters, http_url]
+    )
     accessed_on = models.DateField(null=True, blank=True)
     excerpt = models.TextField(
-        max_length=4000, validators=[MaxLengthValidator(4000)], blank=True
+        max_length=4000,
+        validators=[refuse_control_characters, MaxLengthValidator(4000)],
+        blank=True,
     )
     direction = models.CharField(
         max_length=10, choices=Direction.choices, default=Direction.TOWARD
@@ -88,7 +100,9 @@ class Evidence(models.Model):
         related_name="evidence_retracted",
     )
     retraction_reason = models.TextField(
-        max_length=2000, validators=[MaxLengthValidator(2000)], blank=True
+        max_length=2000,
+        validators=[refuse_control_characters, MaxLengthValidator(2000)],
+        blank=True,
     )
 
     objects = EvidenceQuerySet.as_manager()
@@ -258,7 +272,10 @@ class Assessment(models.Model):
         "this assesses. Empty for the commitment as a whole.",
     )
     confidence = models.CharField(max_length=10, choices=Confidence.choices)
-    rationale = models.TextField(max_length=4000, validators=[MaxLengthValidator(4000)])
+    rationale = models.TextField(
+        max_length=4000,
+        validators=[refuse_control_characters, MaxLengthValidator(4000)],
+    )
     evidence = models.ManyToManyField(Evidence, blank=True, related_name="assessments")
     as_of = models.DateField(help_text="When this status became true in the world.")
     recorded_at = models.DateTimeField(default=timezone.now)
@@ -291,6 +308,10 @@ class Assessment(models.Model):
 
     class Meta:
         ordering = ["-as_of", "-recorded_at", "-pk"]
+        # Editors hold it (migration 0007): see services.records.CORRECTION_POLICY.
+        permissions = [
+            ("correct_any_assessment", "Can correct any analyst's assessment"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(status__in=Status.values)

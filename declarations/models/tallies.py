@@ -215,7 +215,8 @@ def compact(keys=None) -> int:
             params = keys
         cursor.execute(
             f"DELETE FROM {table}{where} "
-            "RETURNING scope, status, window, timeliness, count",
+            # "window" is a reserved word in PostgreSQL.
+            'RETURNING scope, status, "window", timeliness, count',
             params,
         )
         for scope, status, window, timeliness, count in cursor.fetchall():

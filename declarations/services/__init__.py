@@ -21,16 +21,19 @@ from .proposals import (
     proposals_store,
 )
 from .records import (
+    CORRECTION_POLICY,
     StaleAssessment,
     assessment_record,
     commitment_lock,
     evidence_log,
     evidence_retract,
     latest_assessment_id,
+    may_correct,
 )
 from .status import status_derive, status_forget, status_settle
 
 __all__ = [
+    "CORRECTION_POLICY",
     "ImportRefused",
     "ImportResult",
     "StaleAssessment",
@@ -43,6 +46,7 @@ __all__ = [
     "evidence_log",
     "evidence_retract",
     "latest_assessment_id",
+    "may_correct",
     "next_reference",
     "proposal_accept",
     "proposal_reject",

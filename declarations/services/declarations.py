@@ -3,10 +3,12 @@
 import dataclasses
 import re
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 
-from ..importer import ParsedDocument
+from ..importer import DocumentError, ParsedDocument
 from ..models import Declaration, Paragraph
 from ..page_cache import pages_changed
 from .status import status_derive
@@ -59,6 +61,58 @@ def default_reference_prefix(doc: ParsedDocument) -> str:
     )
 
 
+# A declaration's field -> the document's canonical key it is read from.
+FIELD_SOURCES = {
+    "title": "title",
+    "place": "place",
+    "date": "date",
+    "source": "source",
+    "full_text": "full text",
+}
+# The field -> the option of import_declaration that sets it.
+FIELD_OPTIONS = {"slug": "--slug", "reference_prefix": "--reference-prefix"}
+
+
+def check_size(doc: ParsedDocument) -> None:
+    """DocumentError for a document the reader could not show in pages of a few
+    hundred kilobytes: more than ``TRACKER_MAX_PARAGRAPHS`` paragraphs, or one
+    longer than ``TRACKER_MAX_PARAGRAPH_CHARACTERS``."""
+    most = settings.TRACKER_MAX_PARAGRAPHS
+    if len(doc.paragraphs) > most:
+        extra = doc.paragraphs[most]
+        raise DocumentError(
+            doc.source,
+            extra.line,
+            f"the text has {len(doc.paragraphs):,} paragraphs; a declaration may have "
+            f"at most {most:,} (TRACKER_MAX_PARAGRAPHS), and paragraph {most + 1:,} "
+            "starts here",
+        )
+    longest = settings.TRACKER_MAX_PARAGRAPH_CHARACTERS
+    for paragraph in doc.paragraphs:
+        if len(paragraph.text) > longest:
+            raise DocumentError(
+                doc.source,
+                paragraph.line,
+                f"paragraph {paragraph.number} is {len(paragraph.text):,} characters "
+                f"long; a paragraph may have at most {longest:,} "
+                "(TRACKER_MAX_PARAGRAPH_CHARACTERS): separate its paragraphs with "
+                "blank lines",
+            )
+
+
+def _refusal(doc: ParsedDocument, error: ValidationError) -> ValueError:
+    """The file, line and field of the first problem ``full_clean`` found."""
+    field, messages = next(iter(error.message_dict.items()))
+    problem = " ".join(messages)
+    if field in FIELD_OPTIONS:
+        return ImportRefused(f"{doc.source}: {FIELD_OPTIONS[field]}: {problem}")
+    key = FIELD_SOURCES.get(field)
+    name = doc.labels.get(key) or key or field
+    return DocumentError(
+        doc.source, doc.lines.get(key), f"the [{name.capitalize()}]: {problem}"
+    )
+
+
 def _content_hash(doc: ParsedDocument) -> str:
     header = "\n".join(f"[{k}] {v}" for k, v in sorted(doc.fields.items()))
     return Declaration.hash_text(f"{doc.banner}\n{header}\n{doc.full_text}")
@@ -77,8 +131,11 @@ def declaration_import(
     The same document again changes nothing ("unchanged"). A different text under
     the same title and date is refused unless ``replace``; replacing keeps every
     commitment on its paragraph number and refuses if a quote would no longer be
-    found there.
+    found there. A field the declaration cannot hold (a title over 500
+    characters, an invalid slug) is refused with the file, line and field, as is
+    a document over the size limits (``check_size``).
     """
+    check_size(doc)
     content_hash = _content_hash(doc)
     existing = (
         Declaration.objects.select_for_update()
@@ -105,7 +162,10 @@ def declaration_import(
     declaration.full_text = doc.full_text
     declaration.content_hash = content_hash
     declaration.source_file = doc.source.rsplit("/", 1)[-1][:255]
-    declaration.full_clean()
+    try:
+        declaration.full_clean()
+    except ValidationError as error:
+        raise _refusal(doc, error) from None
     declaration.save()
     if existing:
         _replace_paragraphs(declaration, doc)

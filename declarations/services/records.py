@@ -98,6 +98,34 @@ def evidence_retract(*, evidence: Evidence, retracted_by, reason: str) -> Eviden
     return evidence
 
 
+# Who may correct an assessment. The methodology page prints this sentence.
+CORRECTION_POLICY = (
+    "An assessment can be corrected only by the analyst who recorded it, or by an "
+    "editor; an assessment shipped with the codebook, which has no analyst, only "
+    "by an editor. Nobody can correct another analyst's judgement in their name: "
+    "an analyst who disagrees records an assessment of their own."
+)
+CORRECT_ANY = "declarations.correct_any_assessment"
+
+
+def may_correct(user, assessment: Assessment) -> bool:
+    """Whether ``user`` may record a correction of ``assessment``
+    (``CORRECTION_POLICY``): its author, or an editor."""
+    if user is None or not user.is_authenticated:
+        return False
+    own = assessment.recorded_by_id is not None and assessment.recorded_by_id == user.pk
+    return own or user.has_perm(CORRECT_ANY)
+
+
+def correctable_by(user, assessments):
+    """The assessments of a queryset that ``user`` may correct (``may_correct``)."""
+    if user is None or not user.is_authenticated:
+        return assessments.none()
+    if user.has_perm(CORRECT_ANY):
+        return assessments
+    return assessments.filter(recorded_by=user)
+
+
 def latest_assessment_id(commitment: Commitment) -> int | None:
     """The id of the most recently recorded assessment of a commitment (any kind)."""
     return (
@@ -166,6 +194,13 @@ def assessment_record(
     if corrects is not None and corrects.commitment_id != commitment.pk:
         errors["corrects"] = (
             "A correction must correct an assessment of the same commitment."
+        )
+    elif corrects is not None and not may_correct(recorded_by, corrects):
+        author = corrects.recorded_by
+        whose = f"{author.get_username()}'s" if author else "the codebook's"
+        errors["corrects"] = (
+            f"Only its author or an editor can correct {whose} assessment. Record "
+            "an assessment of your own instead."
         )
     elif corrects is not None and corrects.corrections.exists():
         errors["corrects"] = (

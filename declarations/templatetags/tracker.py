@@ -31,7 +31,7 @@ def with_as_of(url: str, as_of_param: str, anchor: str = "") -> str:
     """The URL with ``?as_of=`` (when given) placed before any #fragment."""
     url, _, fragment = url.partition("#")
     if as_of_param:
-        url = f"{url}?{urlencode({'as_of': as_of_param})}"
+        url = f"{url}{'&' if '?' in url else '?'}{urlencode({'as_of': as_of_param})}"
     fragment = anchor or fragment
     return f"{url}#{fragment}" if fragment else url
 

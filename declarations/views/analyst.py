@@ -5,17 +5,21 @@ them too), validates with a form, and writes through services.py, so the rules
 (dates, URLs, evidence of the same commitment, stale pages) are applied once.
 """
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import CharField, F, Value
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import FormView, TemplateView
 
 from .. import services
 from ..forms import AssessmentForm, EvidenceForm, RetractionForm
 from ..models import Assessment, Commitment, Evidence
+from ..models.commitments import REFERENCE_PATTERN
 
 
 class CommitmentFormView(PermissionRequiredMixin, FormView):
@@ -23,6 +27,9 @@ class CommitmentFormView(PermissionRequiredMixin, FormView):
 
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
+        # Not a reference at all: PostgreSQL would refuse some (a NUL) with an error.
+        if not re.fullmatch(REFERENCE_PATTERN, kwargs["reference"]):
+            raise Http404("There is no commitment with this reference.")
         self.commitment = get_object_or_404(
             Commitment.objects.select_related("declaration", "paragraph", "deadline"),
             reference=kwargs["reference"],
@@ -69,6 +76,7 @@ class AssessmentCreateView(CommitmentFormView):
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         kwargs["seen_latest"] = services.latest_assessment_id(self.commitment)
+        kwargs["user"] = self.request.user
         return kwargs
 
     def get_context_data(self, **kwargs):
@@ -98,7 +106,10 @@ class AssessmentCreateView(CommitmentFormView):
             fresh = form.data.copy()
             fresh[form.add_prefix("seen_latest")] = stale.latest.pk
             form = self.get_form_class()(
-                fresh, commitment=self.commitment, seen_latest=stale.latest.pk
+                fresh,
+                commitment=self.commitment,
+                seen_latest=stale.latest.pk,
+                user=self.request.user,
             )
             form.is_valid()
             form.add_error(None, stale)

@@ -20,6 +20,7 @@ from ..models import (
     scorecards,
 )
 from ..models.scorecards import Timeliness
+from ..services.records import CORRECTION_POLICY
 from .as_of import AsOfMixin
 
 LATEST_EVIDENCE = 6
@@ -97,5 +98,6 @@ class MethodologyView(AsOfMixin, TemplateView):
             on_time_rate=scorecards.ON_TIME_RATE_DEFINITION,
             scorecard_roles=scorecards.SCORECARD_ROLE_NOTE,
             example=overdue_example(settings.TRACKER_DUE_SOON_DAYS),
+            correction_policy=CORRECTION_POLICY,
         )
         return context
