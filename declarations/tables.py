@@ -24,7 +24,7 @@ from .models import (
     Role,
     Status,
 )
-from .models.scorecards import Scorecard
+from .models.scorecards import Rate, Scorecard
 
 TEMPLATE = "django_tables2/tracker_table.html"
 HEADER = {"th": {"scope": "col"}}
@@ -445,12 +445,22 @@ class BodyTable(AsOfTable):
         accessor="pk", verbose_name="Overdue", orderable=False, attrs=NUMBER
     )
     implementation_rate = tables.Column(
-        accessor="pk", verbose_name="Implementation rate", orderable=False, attrs=NUMBER
+        accessor="pk", verbose_name="Implemented", orderable=False, attrs=NUMBER
+    )
+    coverage = tables.Column(
+        accessor="pk", verbose_name="Assessed", orderable=False, attrs=NUMBER
     )
     on_time_rate = tables.Column(
-        accessor="pk", verbose_name="On-time rate", orderable=False, attrs=NUMBER
+        accessor="pk", verbose_name="On time", orderable=False, attrs=NUMBER
     )
     short_name = tables.Column(verbose_name="Short name", visible=False)
+    # The counts behind the rates, for the downloads: a reader recomputes them.
+    implemented = tables.Column(accessor="pk", visible=False)
+    assessed = tables.Column(accessor="pk", visible=False)
+    on_time = tables.Column(accessor="pk", visible=False, verbose_name="On time")
+    deadline_tested = tables.Column(
+        accessor="pk", visible=False, verbose_name="Deadline tested"
+    )
 
     class Meta:
         model = Body
@@ -498,13 +508,40 @@ class BodyTable(AsOfTable):
         return self.card(record).overdue
 
     def render_implementation_rate(self, record):
-        return percent(self.card(record).implementation_rate)
+        return str(self.card(record).implementation_rate)
+
+    def render_coverage(self, record):
+        return str(self.card(record).coverage)
 
     def render_on_time_rate(self, record):
-        return percent(self.card(record).on_time_rate)
+        return str(self.card(record).on_time_rate)
+
+    def value_implementation_rate(self, record):
+        return self.card(record).implementation_rate.percent
+
+    def value_coverage(self, record):
+        return self.card(record).coverage.percent
+
+    def value_on_time_rate(self, record):
+        return self.card(record).on_time_rate.percent
+
+    def value_implemented(self, record):
+        return self.card(record).implemented
+
+    def value_assessed(self, record):
+        return self.card(record).assessed
+
+    def value_on_time(self, record):
+        return self.card(record).on_time
+
+    def value_deadline_tested(self, record):
+        return self.card(record).deadline_tested
 
 
-def percent(rate: float | None) -> str:
+def percent(rate) -> str:
+    """A Rate as "8 of 42 (19%)"; a bare fraction (or None) as a percentage."""
+    if isinstance(rate, Rate):
+        return str(rate)
     return "—" if rate is None else f"{round(rate * 100)}%"
 
 

@@ -26,6 +26,7 @@ from declarations.models import (
     Evidence,
     Paragraph,
     Precision,
+    Review,
     Role,
     Status,
 )
@@ -191,6 +192,10 @@ class AssessmentFactory(factory.django.DjangoModelFactory):
     rationale = "Because the evidence says so."
     as_of = datetime.date(2006, 6, 15)
     recorded_at = factory.LazyFunction(timezone.now)
+    review = Review.PUBLISHED
+    published_at = factory.LazyAttribute(
+        lambda o: o.recorded_at if o.review == Review.PUBLISHED else None
+    )
 
     @factory.post_generation
     def refresh(obj, create, extracted, **kwargs):

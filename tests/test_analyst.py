@@ -291,6 +291,7 @@ def test_stale_assessment_form_is_refused_with_what_changed(client, commitment):
         as_of=D(2007, 1, 1),
         confidence="high",
         rationale="Done, per the communiqué.",
+        evidence=[EvidenceFactory(commitment=commitment)],
     )
     response = client.post(url, page_seen_by_me)
     content = response.content.decode()

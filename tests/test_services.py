@@ -62,6 +62,9 @@ def record(commitment, **overrides):
         "rationale": "The communiqué says so.",
         **overrides,
     }
+    if "evidence" not in overrides and fields["status"] in Status.needing_evidence():
+        # A closed status stands on evidence.
+        fields["evidence"] = [EvidenceFactory(commitment=commitment)]
     return services.assessment_record(**fields)
 
 
@@ -339,9 +342,10 @@ def test_one_assessment_takes_at_most_twelve_queries():
 
 def test_correcting_an_assessment_twice_is_refused_with_a_message():
     first = AssessmentFactory(status=Status.IN_PROGRESS)
+    corrector = editor()
     services.assessment_record(
         commitment=first.commitment,
-        recorded_by=None,
+        recorded_by=corrector,
         status=Status.STALLED,
         as_of=D(2007, 1, 1),
         confidence="low",
@@ -351,11 +355,11 @@ def test_correcting_an_assessment_twice_is_refused_with_a_message():
     with pytest.raises(ValidationError) as refused:
         services.assessment_record(
             commitment=first.commitment,
-            recorded_by=None,
+            recorded_by=corrector,
             status=Status.NOT_STARTED,
             as_of=D(2007, 1, 1),
             confidence="low",
-            rationale="Wrong again.",
+            rationale="Wrong again, said the communiqué.",
             corrects=first,
         )
     assert "already been corrected" in str(refused.value.message_dict["corrects"])

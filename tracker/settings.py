@@ -400,6 +400,9 @@ TRACKER_CITATION_AUTHOR = os.environ.get(
 TRACKER_SITE_URL = os.environ.get("TRACKER_SITE_URL", "")
 
 # Domain settings.
+# An assessment is a draft until another analyst (or an editor) approves it; a
+# one-person install may publish directly (TRACKER_REVIEW_REQUIRED=0).
+TRACKER_REVIEW_REQUIRED = env_bool("TRACKER_REVIEW_REQUIRED", True)
 TRACKER_DUE_SOON_DAYS = int(os.environ.get("TRACKER_DUE_SOON_DAYS", "90"))
 TRACKER_MAX_IMPORT_BYTES = int(
     os.environ.get("TRACKER_MAX_IMPORT_BYTES", str(5 * 1024 * 1024))

@@ -8,6 +8,7 @@ from .choices import (
     Direction,
     OverdueBand,
     Precision,
+    Review,
     Role,
     Status,
 )
@@ -42,6 +43,7 @@ __all__ = [
     "Precision",
     "ProposalStatus",
     "ProposedBody",
+    "Review",
     "Role",
     "Scope",
     "Status",

@@ -15,18 +15,37 @@ class Status(models.TextChoices):
     NOT_STARTED = "not_started", "Not started"
     IN_PROGRESS = "in_progress", "In progress"
     STALLED = "stalled", "Stalled"
+    NO_EVIDENCE = "no_evidence", "No evidence available"
     IMPLEMENTED = "implemented", "Implemented"
+    PARTLY_IMPLEMENTED = "partly_implemented", "Partly implemented"
     SUPERSEDED = "superseded", "Superseded"
     ABANDONED = "abandoned", "Abandoned"
 
     @classmethod
     def open_values(cls) -> list[str]:
         """Statuses under which a commitment is still owed (and can be overdue)."""
-        return [cls.UNASSESSED, cls.NOT_STARTED, cls.IN_PROGRESS, cls.STALLED]
+        return [
+            cls.UNASSESSED,
+            cls.NOT_STARTED,
+            cls.IN_PROGRESS,
+            cls.STALLED,
+            cls.NO_EVIDENCE,
+        ]
 
     @classmethod
     def closed_values(cls) -> list[str]:
-        return [cls.IMPLEMENTED, cls.SUPERSEDED, cls.ABANDONED]
+        return [
+            cls.IMPLEMENTED,
+            cls.PARTLY_IMPLEMENTED,
+            cls.SUPERSEDED,
+            cls.ABANDONED,
+        ]
+
+    @classmethod
+    def needing_evidence(cls) -> list[str]:
+        """Statuses an assessment may record only by citing standing evidence: the
+        closed ones, which say that something happened (or will not)."""
+        return cls.closed_values()
 
     @classmethod
     def assessable(cls) -> list[tuple[str, str]]:
@@ -48,10 +67,35 @@ STATUS_DEFINITIONS = {
     Status.NOT_STARTED: "Assessed, and no action towards the commitment was found.",
     Status.IN_PROGRESS: "Steps have been taken, but the commitment is not complete.",
     Status.STALLED: "Action began and stopped, or was repeatedly postponed.",
+    Status.NO_EVIDENCE: "An analyst looked and could not tell: the assessment says "
+    "what was searched. Still owed, and unlike 'unassessed', someone has looked.",
     Status.IMPLEMENTED: "Done as promised.",
+    Status.PARTLY_IMPLEMENTED: "Done in part, and the rest will not follow: closed. "
+    "The rationale says which part was done.",
     Status.SUPERSEDED: "Replaced by a later decision, which the assessment names.",
     Status.ABANDONED: "Explicitly dropped, or the chance to do it has passed.",
 }
+
+
+class Review(models.TextChoices):
+    """Where an assessment stands in review (DESIGN.md: a second analyst reviews)."""
+
+    DRAFT = "draft", "Draft, awaiting review"
+    PUBLISHED = "published", "Published"
+    RETURNED = "returned", "Returned to its author"
+
+    @property
+    def definition(self) -> str:
+        return {
+            Review.DRAFT: "Recorded by an analyst and seen by analysts only, until "
+            "another analyst (not its author) or an editor reviews it. It counts "
+            "nowhere the public can see.",
+            Review.PUBLISHED: "Approved by a second analyst or an editor (or recorded "
+            "where the install publishes directly): it counts toward the status, "
+            "the figures, the feeds and the downloads.",
+            Review.RETURNED: "Sent back to its author with a comment; it never "
+            "counts. The author records a new assessment.",
+        }[self]
 
 
 class BodyKind(models.TextChoices):

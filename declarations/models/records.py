@@ -5,6 +5,8 @@ assessment is never edited: a correction is a new assessment that names the one 
 corrects, and a corrected assessment no longer counts towards any status.
 """
 
+import re
+
 from django.conf import settings
 from django.contrib.postgres.indexes import OpClass
 from django.core.exceptions import ValidationError
@@ -15,10 +17,25 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ..text import refuse_control_characters
-from .choices import Confidence, DatePrecision, Direction, Status
+from .choices import Confidence, DatePrecision, Direction, Review, Status
 from .indexes import PostgreSQLGinIndex
 
 http_url = URLValidator(schemes=["http", "https"])
+
+# The fewest words a rationale may have: enough to say what the evidence shows.
+RATIONALE_MIN_WORDS = 4
+
+
+def substantive(value: str) -> None:
+    """A rationale says something a reader can check: a sentence, not a word."""
+    words = re.findall(r"\w+", value)
+    if len(words) < RATIONALE_MIN_WORDS:
+        raise ValidationError(
+            f"Say why in at least {RATIONALE_MIN_WORDS} words: what the evidence "
+            "shows, or for 'no evidence available' what was searched. A reader "
+            "cites the rationale; a word or two tells them nothing.",
+            code="rationale_too_short",
+        )
 
 
 class EvidenceQuerySet(models.QuerySet):
@@ -207,18 +224,51 @@ class Evidence(models.Model):
 
 
 class AssessmentQuerySet(models.QuerySet):
+    def published(self):
+        """Assessments that passed review (or were published directly): the only
+        ones that count anywhere the public can see."""
+        return self.filter(review=Review.PUBLISHED)
+
+    def visible_to(self, user):
+        """What the user may read: published ones, and for analysts (who review
+        them) drafts and returned ones too."""
+        if user is not None and user.has_perm("declarations.review_assessment"):
+            return self
+        return self.published()
+
     def effective(self):
-        """Assessments that no later correction has replaced."""
-        return self.filter(corrections__isnull=True)
+        """Assessments that no later published correction has replaced."""
+        return self.exclude(corrections__review=Review.PUBLISHED)
 
     def overall(self):
         """Assessments of the commitment as a whole, not of one member state."""
         return self.filter(member_state__isnull=True)
 
     def counting(self):
-        """The assessments that set a commitment's overall status: overall ones
-        that no later correction replaced."""
-        return self.overall().effective()
+        """The assessments that set a commitment's overall status: published,
+        overall ones that no later published correction replaced."""
+        return self.published().overall().effective()
+
+    def awaiting_review(self, reviewer):
+        """Drafts the reviewer may review (anyone's but their own), oldest first."""
+        return (
+            self.filter(review=Review.DRAFT)
+            .exclude(recorded_by=reviewer)
+            .select_related("commitment", "recorded_by", "member_state", "corrects")
+            .prefetch_related("evidence")
+            .order_by("recorded_at", "pk")
+        )
+
+    def resting_on_retracted_evidence(self):
+        """Published assessments that cite evidence since retracted."""
+        return self.published().filter(evidence__retracted_at__isnull=False).distinct()
+
+    def with_retracted_citations(self):
+        """Annotate ``rests_on_retracted``: whether it cites retracted evidence."""
+        through = Assessment.evidence.through.objects.filter(
+            assessment=models.OuterRef("pk"), evidence__retracted_at__isnull=False
+        )
+        return self.annotate(rests_on_retracted=models.Exists(through))
 
     def in_force_order(self):
         """Latest first: by the date it became true, then by when it was recorded."""
@@ -226,7 +276,7 @@ class AssessmentQuerySet(models.QuerySet):
 
     def in_force_on(self, as_of):
         """Candidates for the status in force on ``as_of``, the one in force first."""
-        return self.effective().filter(as_of__lte=as_of).in_force_order()
+        return self.published().effective().filter(as_of__lte=as_of).in_force_order()
 
     def for_feed(self):
         """Assessments newest recorded first, with commitment and member state."""
@@ -274,7 +324,7 @@ class Assessment(models.Model):
     confidence = models.CharField(max_length=10, choices=Confidence.choices)
     rationale = models.TextField(
         max_length=4000,
-        validators=[refuse_control_characters, MaxLengthValidator(4000)],
+        validators=[refuse_control_characters, substantive, MaxLengthValidator(4000)],
     )
     evidence = models.ManyToManyField(Evidence, blank=True, related_name="assessments")
     as_of = models.DateField(help_text="When this status became true in the world.")
@@ -303,6 +353,39 @@ class Assessment(models.Model):
         related_name="supersedes",
         help_text="For 'superseded': the later commitment that replaced this one.",
     )
+    superseding_decision = models.CharField(
+        max_length=300,
+        blank=True,
+        validators=[refuse_control_characters],
+        help_text="For 'superseded', when what replaced it is not a commitment "
+        "tracked here: the decision, as its source names it.",
+    )
+    review = models.CharField(
+        max_length=10,
+        choices=Review.choices,
+        default=Review.PUBLISHED,
+        help_text="Only published assessments count anywhere the public can see.",
+    )
+    published_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When it became public: at review, or when recorded where the "
+        "install publishes directly. What ?known_on= reads.",
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assessments_reviewed",
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_comment = models.TextField(
+        max_length=2000,
+        blank=True,
+        validators=[refuse_control_characters, MaxLengthValidator(2000)],
+        help_text="Why it was returned (required), or a note on approval.",
+    )
 
     objects = AssessmentQuerySet.as_manager()
 
@@ -311,6 +394,7 @@ class Assessment(models.Model):
         # Editors hold it (migration 0007): see services.records.CORRECTION_POLICY.
         permissions = [
             ("correct_any_assessment", "Can correct any analyst's assessment"),
+            ("review_assessment", "Can review another analyst's assessment"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -336,9 +420,39 @@ class Assessment(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["corrects"],
+                condition=~models.Q(review=Review.RETURNED),
                 name="assessment_corrected_once",
                 violation_error_message="That assessment has already been corrected; "
                 "correct the correction instead.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(review__in=Review.values),
+                name="assessment_review_valid",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(review=Review.PUBLISHED)
+                | models.Q(published_at__isnull=False),
+                name="assessment_published_when",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(reviewed_by__isnull=True)
+                | ~models.Q(reviewed_by=models.F("recorded_by")),
+                name="assessment_not_reviewed_by_author",
+                violation_error_message="An assessment is reviewed by someone other "
+                "than its author.",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(review=Review.RETURNED)
+                | ~models.Q(review_comment=""),
+                name="assessment_returned_with_comment",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status=Status.SUPERSEDED)
+                | models.Q(superseded_by__isnull=False)
+                | ~models.Q(superseding_decision=""),
+                name="assessment_superseded_names_successor",
+                violation_error_message="A superseded assessment names what "
+                "superseded it.",
             ),
         ]
         indexes = [
@@ -347,6 +461,12 @@ class Assessment(models.Model):
                 name="assessment_in_force",
             ),
             models.Index(fields=["-recorded_at", "-id"], name="assessment_recorded"),
+            # The review queue: drafts, oldest first.
+            models.Index(
+                fields=["recorded_at", "id"],
+                condition=models.Q(review=Review.DRAFT),
+                name="assessment_drafts",
+            ),
             PostgreSQLGinIndex(
                 OpClass(Upper("rationale"), name="gin_trgm_ops"),
                 name="assessment_rationale_trgm",
@@ -366,3 +486,13 @@ class Assessment(models.Model):
     def anchor(self) -> str:
         """Its place on the commitment's page."""
         return f"assessment-{self.pk}"
+
+    @property
+    def is_published(self) -> bool:
+        return self.review == Review.PUBLISHED
+
+    @property
+    def rests_on_retracted_evidence(self) -> bool:
+        """Whether evidence it cites has been retracted since (read from the
+        prefetched evidence where there is one: no query)."""
+        return any(e.retracted_at is not None for e in self.evidence.all())

@@ -13,11 +13,20 @@ from .choices import OverdueBand, Status
 
 # How the scorecard's rates are computed, printed as such on the methodology page.
 IMPLEMENTATION_RATE_DEFINITION = (
-    "Commitments implemented on the date, divided by the commitments assessed by "
-    "then. Unassessed commitments are left out (nobody has looked yet, which is not "
-    "a failure), and so are superseded ones (a later decision replaced them). This "
-    "is the share the G7 Research Group reports as compliance and the Peace Accords "
-    "Matrix as full implementation."
+    "Commitments implemented on the date, of all the commitments counted (every "
+    "commitment a body owns, assessed or not): an unassessed commitment counts "
+    "against the rate, as a promise nobody has yet shown to be kept. This is the "
+    "share the Peace Accords Matrix reports as full implementation."
+)
+ASSESSED_RATE_DEFINITION = (
+    "Commitments implemented on the date, of the commitments an analyst had "
+    "assessed by then (every status but 'unassessed', 'no evidence available' "
+    "included): the share the G7 Research Group reports as compliance. Read it "
+    "with the coverage beside it."
+)
+COVERAGE_DEFINITION = (
+    "Commitments an analyst had assessed by the date, of all the commitments "
+    "counted: how much of the record the other figures rest on."
 )
 ON_TIME_RATE_DEFINITION = (
     "Commitments implemented on or before the last day of their due window, divided "
@@ -29,6 +38,25 @@ SCORECARD_ROLE_NOTE = (
     "A body's scorecard counts the commitments it is responsible for; the "
     "commitments it supports or is addressed by are scored separately, by role."
 )
+
+
+@dataclasses.dataclass(frozen=True)
+class Rate:
+    """A share and the two counts it is made of, always shown together."""
+
+    part: int
+    whole: int
+
+    @property
+    def value(self) -> float | None:
+        return self.part / self.whole if self.whole else None
+
+    @property
+    def percent(self) -> str:
+        return "—" if self.value is None else f"{round(self.value * 100)}%"
+
+    def __str__(self) -> str:
+        return f"{self.part:,} of {self.whole:,} ({self.percent})"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -68,18 +96,28 @@ class Scorecard:
 
     @property
     def assessed(self) -> int:
-        """The denominator of the implementation rate."""
-        return (
-            self.total - self.count(Status.UNASSESSED) - self.count(Status.SUPERSEDED)
-        )
+        """Commitments some analyst has assessed (every status but unassessed)."""
+        return self.total - self.count(Status.UNASSESSED)
 
     @property
-    def implementation_rate(self) -> float | None:
-        return self.implemented / self.assessed if self.assessed else None
+    def implementation_rate(self) -> Rate:
+        """Implemented, of every commitment counted."""
+        return Rate(self.implemented, self.total)
 
     @property
-    def on_time_rate(self) -> float | None:
-        return self.on_time / self.deadline_tested if self.deadline_tested else None
+    def implementation_rate_assessed(self) -> Rate:
+        """Implemented, of the commitments assessed."""
+        return Rate(self.implemented, self.assessed)
+
+    @property
+    def coverage(self) -> Rate:
+        """Assessed, of every commitment counted."""
+        return Rate(self.assessed, self.total)
+
+    @property
+    def on_time_rate(self) -> Rate:
+        """On time, of the commitments whose deadline has been tested."""
+        return Rate(self.on_time, self.deadline_tested)
 
     @property
     def definitely_overdue(self) -> int:

@@ -24,11 +24,13 @@ from .records import (
     CORRECTION_POLICY,
     StaleAssessment,
     assessment_record,
+    assessment_review,
     commitment_lock,
     evidence_log,
     evidence_retract,
     latest_assessment_id,
     may_correct,
+    review_required,
 )
 from .status import status_derive, status_forget, status_settle
 
@@ -38,6 +40,7 @@ __all__ = [
     "ImportResult",
     "StaleAssessment",
     "assessment_record",
+    "assessment_review",
     "commitment_lock",
     "deadline_revise",
     "declaration_import",
@@ -52,6 +55,7 @@ __all__ = [
     "proposal_reject",
     "proposals_for",
     "proposals_store",
+    "review_required",
     "status_derive",
     "status_forget",
     "status_settle",

@@ -9,11 +9,12 @@ logging evidence cannot deadlock with an assessment of the same commitment.
 
 import datetime
 
-from django.core.exceptions import ValidationError
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
-from ..models import Assessment, Body, BodyKind, Commitment, Evidence, Status
+from ..models import Assessment, Body, BodyKind, Commitment, Evidence, Review, Status
 from .status import status_derive
 
 RELATED_FIELDS = [
@@ -136,6 +137,26 @@ def latest_assessment_id(commitment: Commitment) -> int | None:
     )
 
 
+def review_required() -> bool:
+    """Whether a new assessment waits for review (``TRACKER_REVIEW_REQUIRED``)."""
+    return settings.TRACKER_REVIEW_REQUIRED
+
+
+def _evidence_errors(status: str, evidence: list[Evidence], commitment) -> str | None:
+    """What is wrong with the evidence an assessment cites, if anything."""
+    if any(e.commitment_id != commitment.pk for e in evidence):
+        return "Cited evidence must belong to this commitment."
+    if any(e.is_retracted for e in evidence):
+        return "Retracted evidence cannot be cited."
+    if status in Status.needing_evidence() and not evidence:
+        return (
+            f"'{Status(status).label}' says something happened (or will not): cite "
+            "at least one piece of evidence that has not been retracted. Log the "
+            "evidence first."
+        )
+    return None
+
+
 @transaction.atomic
 def assessment_record(
     *,
@@ -149,14 +170,19 @@ def assessment_record(
     member_state: Body | None = None,
     corrects: Assessment | None = None,
     superseded_by: Commitment | None = None,
+    superseding_decision: str = "",
     expected_latest_id: object = ...,
+    publish: bool | None = None,
 ) -> Assessment:
     """Append an assessment and derive the commitment's status anew.
 
-    ``expected_latest_id`` is the latest assessment the analyst saw; if another one
-    was recorded since, StaleAssessment is raised and nothing is written. The
-    commitment is locked for the whole write, so writers of it queue and the
-    second one is refused as stale.
+    It is a draft, counting nowhere the public sees, until another analyst
+    approves it (``assessment_review``), unless review is off or ``publish`` says
+    otherwise (the codebook's own assessments). ``expected_latest_id`` is the
+    latest assessment the analyst saw; if another one was recorded since,
+    StaleAssessment is raised and nothing is written. The commitment is locked
+    for the whole write, so writers of it queue and the second one is refused as
+    stale.
     """
     commitment = commitment_lock(commitment.pk)
     if expected_latest_id is not ...:
@@ -179,10 +205,8 @@ def assessment_record(
     # Re-read what is cited: the caller's copies may predate a retraction.
     cited = [e.pk for e in evidence]
     evidence = list(Evidence.objects.filter(pk__in=cited)) if cited else []
-    if any(e.commitment_id != commitment.pk for e in evidence):
-        errors["evidence"] = "Cited evidence must belong to this commitment."
-    elif any(e.is_retracted for e in evidence):
-        errors["evidence"] = "Retracted evidence cannot be cited."
+    if problem := _evidence_errors(status, evidence, commitment):
+        errors["evidence"] = problem
     if member_state is not None:
         bound = commitment.body_links.filter(
             body=member_state, body__kind=BodyKind.MEMBER_STATE
@@ -195,6 +219,11 @@ def assessment_record(
         errors["corrects"] = (
             "A correction must correct an assessment of the same commitment."
         )
+    elif corrects is not None and corrects.review != Review.PUBLISHED:
+        errors["corrects"] = (
+            "Only a published assessment is corrected: a draft is approved or "
+            "returned first."
+        )
     elif corrects is not None and not may_correct(recorded_by, corrects):
         author = corrects.recorded_by
         whose = f"{author.get_username()}'s" if author else "the codebook's"
@@ -202,13 +231,27 @@ def assessment_record(
             f"Only its author or an editor can correct {whose} assessment. Record "
             "an assessment of your own instead."
         )
-    elif corrects is not None and corrects.corrections.exists():
+    elif (
+        corrects is not None
+        and corrects.corrections.exclude(review=Review.RETURNED).exists()
+    ):
         errors["corrects"] = (
-            "That assessment has already been corrected; correct the correction "
-            "instead."
+            "That assessment has already been corrected (or a correction awaits "
+            "review); correct the correction instead."
         )
+    superseding_decision = superseding_decision.strip()
+    if status == Status.SUPERSEDED and not (superseded_by or superseding_decision):
+        errors["superseded_by"] = (
+            "Name what superseded it: the later commitment, or the decision as "
+            "its source names it."
+        )
+    elif status != Status.SUPERSEDED and (superseded_by or superseding_decision):
+        errors["superseded_by"] = "Only a superseded assessment names what replaced it."
     if errors:
         raise ValidationError(errors)
+    if publish is None:
+        publish = not review_required()
+    now = timezone.now()
     assessment = Assessment(
         commitment=commitment,
         recorded_by=recorded_by,
@@ -219,17 +262,88 @@ def assessment_record(
         member_state=member_state,
         corrects=corrects,
         superseded_by=superseded_by,
+        superseding_decision=superseding_decision,
+        recorded_at=now,
+        review=Review.PUBLISHED if publish else Review.DRAFT,
+        published_at=now if publish else None,
     )
     # The related rows were given as objects, and the database holds the check
     # constraints: validating either again would cost a query each.
     assessment.full_clean(exclude=RELATED_FIELDS, validate_constraints=False)
-    if superseded_by is not None and status != Status.SUPERSEDED:
-        raise ValidationError(
-            {"superseded_by": "Only a superseded assessment names what replaced it."}
-        )
     assessment.save()
     Assessment.evidence.through.objects.bulk_create(
         Assessment.evidence.through(assessment=assessment, evidence=e) for e in evidence
     )
-    status_derive(commitment_ids=[commitment.pk], locked=True)
+    if publish:
+        status_derive(commitment_ids=[commitment.pk], locked=True)
+    return assessment
+
+
+REVIEW_PERMISSION = "declarations.review_assessment"
+
+
+@transaction.atomic
+def assessment_review(
+    *, assessment: Assessment, reviewer, approve: bool, comment: str = ""
+) -> Assessment:
+    """Approve a draft (it is published and counts from now) or return it to its
+    author with a comment. The reviewer is never its author; a draft is reviewed
+    once."""
+    commitment_lock(assessment.commitment_id)
+    assessment = (
+        Assessment.objects.select_related("recorded_by", "reviewed_by", "corrects")
+        .prefetch_related("evidence")
+        .get(pk=assessment.pk)
+    )
+    comment = comment.strip()
+    if reviewer is None or not reviewer.has_perm(REVIEW_PERMISSION):
+        raise PermissionDenied("Only analysts and editors review assessments.")
+    if assessment.review != Review.DRAFT:
+        who = assessment.reviewed_by.get_username() if assessment.reviewed_by else ""
+        when = (
+            f" on {timezone.localtime(assessment.reviewed_at):%-d %B %Y %H:%M}"
+            if assessment.reviewed_at
+            else ""
+        )
+        raise ValidationError(
+            f"This assessment has already been reviewed: "
+            f"{assessment.get_review_display().lower()}"
+            + (f" by {who}" if who else "")
+            + f"{when}. Nothing was changed.",
+            code="already_reviewed",
+        )
+    if assessment.recorded_by_id == reviewer.pk:
+        raise ValidationError(
+            "You recorded this assessment: another analyst (or an editor) reviews it.",
+            code="own_assessment",
+        )
+    if not approve and not comment:
+        raise ValidationError(
+            {"comment": "Say why it is returned: its author reads the comment."}
+        )
+    if approve:
+        cited = list(assessment.evidence.all())
+        if problem := _evidence_errors(assessment.status, cited, assessment.commitment):
+            raise ValidationError(
+                f"It cannot be approved as it stands: {problem} Return it instead.",
+                code="evidence",
+            )
+    now = timezone.now()
+    assessment.review = Review.PUBLISHED if approve else Review.RETURNED
+    assessment.published_at = now if approve else None
+    assessment.reviewed_by = reviewer
+    assessment.reviewed_at = now
+    assessment.review_comment = comment
+    assessment.full_clean(exclude=RELATED_FIELDS, validate_constraints=False)
+    assessment.save(
+        update_fields=[
+            "review",
+            "published_at",
+            "reviewed_by",
+            "reviewed_at",
+            "review_comment",
+        ]
+    )
+    if approve:
+        status_derive(commitment_ids=[assessment.commitment_id], locked=True)
     return assessment

@@ -95,6 +95,8 @@ class MethodologyView(AsOfMixin, TemplateView):
             timeliness=list(Timeliness),
             due_soon_days=settings.TRACKER_DUE_SOON_DAYS,
             implementation_rate=scorecards.IMPLEMENTATION_RATE_DEFINITION,
+            assessed_rate=scorecards.ASSESSED_RATE_DEFINITION,
+            coverage=scorecards.COVERAGE_DEFINITION,
             on_time_rate=scorecards.ON_TIME_RATE_DEFINITION,
             scorecard_roles=scorecards.SCORECARD_ROLE_NOTE,
             example=overdue_example(settings.TRACKER_DUE_SOON_DAYS),

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from django.utils.text import slugify
 
-from declarations.models import Assessment, DatePrecision, Evidence, Status
+from declarations.models import Assessment, DatePrecision, Evidence, Review, Status
 
 from .rows import build
 from .vocabulary import (
@@ -160,7 +160,14 @@ def write_assessments(
     for item in built:
         as_of, status = item["as_of"], item["status"]
         cited = [e_pk for e_pk, day in standing if day <= as_of]
-        cited = rng.sample(cited, min(len(cited), rng.choice((0, 1, 1, 2, 2, 3))))
+        # A closed status cites at least one entry where there is one.
+        least = 1 if status in Status.needing_evidence() else 0
+        cited = rng.sample(
+            cited, min(len(cited), max(least, rng.choice((0, 1, 1, 2, 2, 3))))
+        )
+        successor = (
+            _successor(gen, declared, as_of) if status == Status.SUPERSEDED else None
+        )
         rows[Assessment].append(
             build(
                 Assessment,
@@ -173,9 +180,12 @@ def write_assessments(
                 as_of=as_of,
                 recorded_at=item["recorded_at"],
                 corrects_id=item["corrects"]["pk"] if item["corrects"] else None,
-                superseded_by_id=_successor(gen, declared, as_of)
-                if status == Status.SUPERSEDED
-                else None,
+                superseded_by_id=successor,
+                superseding_decision="A later decision of the organisation"
+                if status == Status.SUPERSEDED and successor is None
+                else "",
+                review=Review.PUBLISHED,
+                published_at=item["recorded_at"],
             )
         )
         for e_pk in cited:
