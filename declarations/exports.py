@@ -447,7 +447,8 @@ def json_response(values, filename: str) -> StreamingHttpResponse:
 
 
 def _xlsx_cell(sheet, value, bold=False):
-    cell = WriteOnlyCell(sheet, value=value)
+    # Old rows may hold control characters a worksheet cannot store.
+    cell = WriteOnlyCell(sheet, value=printable(value))
     if isinstance(value, str):
         # A text cell, whatever it starts with: "=..." is shown, never run.
         cell.data_type = "s"

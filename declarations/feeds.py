@@ -259,7 +259,7 @@ def _bodies_of(commitment_ids) -> dict[int, list[tuple[str, str]]]:
 
 
 class EvidenceFeed(Feed):
-    """New evidence and new assessments, newest recorded first."""
+    """New evidence and newly published assessments, newest first."""
 
     feed_type = PrintableAtomFeed
 
@@ -310,7 +310,7 @@ class EvidenceFeed(Feed):
         return f"{item.rationale}\n\nConfidence: {item.get_confidence_display()}."
 
     def item_pubdate(self, item):
-        return item.logged_at if isinstance(item, Evidence) else item.recorded_at
+        return item.logged_at if isinstance(item, Evidence) else item.published_at
 
     def item_updateddate(self, item):
         return self.item_pubdate(item)

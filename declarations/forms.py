@@ -109,6 +109,7 @@ class AssessmentForm(forms.ModelForm):
             "rationale",
             "evidence",
             "corrects",
+            "superseding_decision",
         ]
         widgets = {
             "as_of": DateInput(),
@@ -119,6 +120,7 @@ class AssessmentForm(forms.ModelForm):
             "as_of": "As of",
             "evidence": "Evidence it rests on",
             "corrects": "Corrects an earlier assessment",
+            "superseding_decision": "Superseding decision",
         }
         help_texts = {
             "as_of": "The day this status became true in the world.",
@@ -126,7 +128,9 @@ class AssessmentForm(forms.ModelForm):
             "for the commitment as a whole.",
         }
 
-    def __init__(self, *args, commitment, seen_latest=None, user=None, **kwargs):
+    def __init__(
+        self, *args, commitment, seen_latest=None, user=None, corrects=None, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.commitment = commitment
         self.fields["status"].choices = [("", "---------"), *Status.assessable()]
@@ -140,8 +144,13 @@ class AssessmentForm(forms.ModelForm):
         self.fields["member_state"].queryset = states
         if not states:
             del self.fields["member_state"]
-        # Only what this user may correct (services.records.CORRECTION_POLICY).
-        correctable = commitment.assessments.effective().select_related("member_state")
+        # Only what this user may correct (services.records.CORRECTION_POLICY): a
+        # published assessment no correction has replaced (a draft is reviewed).
+        correctable = (
+            commitment.assessments.published()
+            .effective()
+            .select_related("member_state")
+        )
         if user is not None:
             correctable = correctable_by(user, correctable)
         self.fields["corrects"].queryset = correctable
@@ -154,6 +163,8 @@ class AssessmentForm(forms.ModelForm):
             commitment.declaration.date.isoformat()
         )
         if not self.is_bound:
+            if corrects and correctable.filter(pk=corrects).exists():
+                self.initial.setdefault("corrects", corrects)
             self.initial.setdefault("seen_latest", seen_latest)
             self.initial.setdefault("as_of", timezone.localdate())
 

@@ -3,7 +3,7 @@ from django.views.decorators.http import require_safe
 
 from . import feeds, views
 from .page_cache import public_page
-from .views import analyst, changes, releases
+from .views import analyst, changes, releases, review
 
 app_name = "declarations"
 
@@ -69,6 +69,12 @@ urlpatterns += [
         name="evidence-retract",
     ),
     path("me/", analyst.MyWorkView.as_view(), name="me"),
+    path("review/", review.ReviewQueueView.as_view(), name="review"),
+    path(
+        "review/<int:pk>/",
+        review.ReviewAssessmentView.as_view(),
+        name="review-assessment",
+    ),
     path("changes/", public_page(changes.ChangeLogView.as_view()), name="changes"),
 ]
 

@@ -196,6 +196,14 @@ class AssessmentFactory(factory.django.DjangoModelFactory):
     published_at = factory.LazyAttribute(
         lambda o: o.recorded_at if o.review == Review.PUBLISHED else None
     )
+    # A superseded status names what superseded it (a database constraint).
+    superseding_decision = factory.LazyAttribute(
+        lambda o: (
+            "A later decision of the summit"
+            if o.status == Status.SUPERSEDED and not getattr(o, "superseded_by", None)
+            else ""
+        )
+    )
 
     @factory.post_generation
     def refresh(obj, create, extracted, **kwargs):

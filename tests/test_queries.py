@@ -214,8 +214,8 @@ def scored():
 
     make(Status.IMPLEMENTED, D(2006, 6, 1))  # on time
     make(Status.IMPLEMENTED, D(2007, 6, 1))  # late
-    make(Status.SUPERSEDED, D(2006, 6, 1))  # left out of the rate
-    make()  # unassessed: left out of the rate, overdue in 2007
+    make(Status.SUPERSEDED, D(2006, 6, 1))  # assessed, not implemented
+    make()  # unassessed: in the whole, overdue in 2007
     make(Status.STALLED, D(2006, 6, 1), window=False)  # never overdue
     make(Status.IN_PROGRESS, D(2006, 6, 1), role=Role.SUPPORTING)
     return body
@@ -228,19 +228,23 @@ def test_scorecard_counts_rates_and_overdue_on_a_date(scored):
     assert card.total == 5
     assert card.count(Status.IMPLEMENTED) == 1
     assert card.count(Status.UNASSESSED) == 2  # one is assessed only in June 2007
-    assert card.assessed == 2  # the implemented one and the stalled one
-    assert card.implementation_rate == pytest.approx(1 / 2)
+    assert card.assessed == 3  # the implemented, superseded and stalled ones
+    # Implemented of all five owned, of the three assessed; three of five assessed.
+    assert (card.implementation_rate.part, card.implementation_rate.whole) == (1, 5)
+    assert card.implementation_rate_assessed.value == pytest.approx(1 / 3)
+    assert str(card.coverage) == "3 of 5 (60%)"
     assert card.definitely_overdue == 2  # the unassessed and the one done late
     assert (card.on_time, card.late) == (1, 0)
     assert card.deadline_tested == 4  # every dated window had closed
-    assert card.on_time_rate == pytest.approx(1 / 4)
+    assert (card.on_time_rate.part, card.on_time_rate.whole) == (1, 4)
 
     later = Commitment.objects.owned_by(scored, Role.RESPONSIBLE).scorecard(
         D(2007, 6, 1)
     )
     assert (later.on_time, later.late) == (1, 1)
-    assert later.assessed == 3
-    assert later.implementation_rate == pytest.approx(2 / 3)
+    assert later.assessed == 4
+    assert str(later.implementation_rate) == "2 of 5 (40%)"
+    assert str(later.implementation_rate_assessed) == "2 of 4 (50%)"
 
 
 def test_scorecards_by_body_group_by_role_in_one_query(
@@ -262,8 +266,14 @@ def test_scorecards_by_body_group_by_role_in_one_query(
 def test_an_empty_scorecard_has_no_rates():
     card = Commitment.objects.none().scorecard(D(2007, 1, 1))
     assert card.total == 0
-    assert card.implementation_rate is None
-    assert card.on_time_rate is None
+    for rate in (
+        card.implementation_rate,
+        card.implementation_rate_assessed,
+        card.coverage,
+        card.on_time_rate,
+    ):
+        assert (rate.part, rate.whole, rate.value) == (0, 0, None)
+        assert str(rate) == "0 of 0 (—)"
 
 
 def test_last_evidence_is_the_latest_standing_one_up_to_the_date():

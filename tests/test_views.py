@@ -451,8 +451,9 @@ def test_body_list_shows_each_body_with_its_record(client, astana):
     assert 'href="/bodies/rats-council/?as_of=2007-02-01"' in html  # RATS sits under
     table = response.context["table"]
     cnc = next(row for row in table.rows if row.record.slug == "cnc")
-    assert cnc.get_cell("implementation_rate") == "100%"
-    assert cnc.get_cell("on_time_rate") == "0%"
+    # Every rate is shown with the counts it is made of.
+    assert cnc.get_cell("implementation_rate") == "1 of 1 (100%)"
+    assert cnc.get_cell("on_time_rate") == "0 of 1 (0%)"
 
 
 def test_body_list_puts_organs_first_then_member_states_then_outsiders(client, astana):

@@ -230,7 +230,9 @@ class ParagraphSerializer(serializers.ModelSerializer):
             "number": paragraph.number,
             "section": paragraph.section,
             "text": paragraph.text,
-            "url": f"{links_of(self.context).declaration(slug)}#{paragraph.anchor}",
+            # The reader page that holds it (Paragraph.get_absolute_url).
+            "url": f"{links_of(self.context).declaration(slug)}"
+            f"?paragraph={paragraph.number}#{paragraph.anchor}",
         }
 
 
@@ -272,6 +274,15 @@ class BodySerializer(serializers.ModelSerializer):
         }
 
 
+class RateSerializer(serializers.Serializer):
+    """A share with the two counts it is made of: ``value`` is ``part / whole``,
+    null when the whole is 0."""
+
+    part = serializers.IntegerField()
+    whole = serializers.IntegerField()
+    value = serializers.FloatField(allow_null=True)
+
+
 class ScorecardSerializer(serializers.Serializer):
     """A body's figures in one role on the date (see the methodology page)."""
 
@@ -284,8 +295,16 @@ class ScorecardSerializer(serializers.Serializer):
     implemented_on_time = serializers.IntegerField(source="on_time")
     implemented_late = serializers.IntegerField(source="late")
     deadline_tested = serializers.IntegerField()
-    implementation_rate = serializers.FloatField(allow_null=True)
-    on_time_rate = serializers.FloatField(allow_null=True)
+    implemented = serializers.IntegerField()
+    assessed = serializers.IntegerField()
+    implementation_rate = RateSerializer(help_text="Implemented, of all counted.")
+    implementation_rate_assessed = RateSerializer(
+        help_text="Implemented, of those assessed."
+    )
+    coverage = RateSerializer(help_text="Assessed, of all counted.")
+    on_time_rate = RateSerializer(
+        help_text="Implemented on time, of those whose window has closed."
+    )
 
 
 class BodyDetailSerializer(BodySerializer):
@@ -326,7 +345,11 @@ def _card_fields(card) -> dict:
         "on_time": card.on_time,
         "late": card.late,
         "deadline_tested": card.deadline_tested,
+        "implemented": card.implemented,
+        "assessed": card.assessed,
         "implementation_rate": card.implementation_rate,
+        "implementation_rate_assessed": card.implementation_rate_assessed,
+        "coverage": card.coverage,
         "on_time_rate": card.on_time_rate,
     }
 
@@ -532,6 +555,9 @@ class AssessmentSerializer(serializers.ModelSerializer):
     status = choice(ASSESSED_STATUS_CHOICES)
     confidence = choice(Confidence.choices)
     recorded_by = UserNameField()
+    reviewed_by = UserNameField(
+        help_text="Who approved it (null: published without a second review)."
+    )
     corrects = serializers.PrimaryKeyRelatedField(
         read_only=True, help_text="The number of the assessment this one corrects."
     )
@@ -562,9 +588,12 @@ class AssessmentSerializer(serializers.ModelSerializer):
             "evidence",
             "recorded_at",
             "recorded_by",
+            "published_at",
+            "reviewed_by",
             "corrects",
             "corrected_by",
             "superseded_by",
+            "superseding_decision",
             "url",
             "api_url",
         ]
@@ -591,9 +620,12 @@ class AssessmentSerializer(serializers.ModelSerializer):
             "evidence": [evidence.pk for evidence in assessment.evidence.all()],
             "recorded_at": _moment(assessment.recorded_at),
             "recorded_by": _username(assessment.recorded_by),
+            "published_at": _moment(assessment.published_at),
+            "reviewed_by": _username(assessment.reviewed_by),
             "corrects": assessment.corrects_id,
             "corrected_by": self.get_corrected_by(assessment),
             "superseded_by": superseded_by.reference if superseded_by else None,
+            "superseding_decision": assessment.superseding_decision,
             "url": f"{links.commitment(reference)}#{assessment.anchor}",
             "api_url": links.api(self.detail_route, assessment.pk, "int"),
         }

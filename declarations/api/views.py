@@ -309,20 +309,27 @@ EVIDENCE_FIELDS = _own_fields(Evidence)
 
 
 def _assessments():
+    """Published assessments only: a draft is never served (nor are the drafts
+    correcting a published one)."""
     return (
-        Assessment.objects.select_related(
-            "commitment", "recorded_by", "superseded_by", "member_state"
+        Assessment.objects.published()
+        .select_related(
+            "commitment", "recorded_by", "reviewed_by", "superseded_by", "member_state"
         )
         .only(
             *_own_fields(Assessment),
             "commitment__reference",
             "recorded_by__username",
+            "reviewed_by__username",
             "superseded_by__reference",
             "member_state__slug",
         )
         .prefetch_related(
             Prefetch("evidence", queryset=Evidence.objects.only("pk")),
-            Prefetch("corrections", queryset=Assessment.objects.only("pk", "corrects")),
+            Prefetch(
+                "corrections",
+                queryset=Assessment.objects.published().only("pk", "corrects"),
+            ),
         )
     )
 

@@ -31,6 +31,7 @@ from ..models import (
     Evidence,
     Paragraph,
     Precision,
+    Review,
     Role,
     Status,
 )
@@ -124,7 +125,9 @@ def username(path: str, what: str) -> Column:
 
 
 def corrected_by() -> Column:
-    correction = Assessment.objects.filter(corrects=OuterRef("pk")).values("pk")[:1]
+    correction = (
+        Assessment.objects.published().filter(corrects=OuterRef("pk")).values("pk")[:1]
+    )
     return Column(
         "corrected_by",
         models.Subquery(correction, output_field=models.BigIntegerField()),
@@ -196,6 +199,15 @@ def assessment_columns(member_state: bool) -> tuple[Column, ...]:
         ),
         username("recorded_by", "recorded it"),
         Column(
+            "published_at",
+            "published_at",
+            "datetime",
+            "When it was published: approved in review, or recorded where review "
+            "is off (UTC). Only published assessments are released.",
+            required=True,
+        ),
+        username("reviewed_by", "approved it (empty: no second review)"),
+        Column(
             "corrects",
             "corrects_id",
             "integer",
@@ -207,6 +219,13 @@ def assessment_columns(member_state: bool) -> tuple[Column, ...]:
             "superseded_by__reference",
             "string",
             "For 'superseded': the reference of the commitment that replaced it.",
+        ),
+        Column(
+            "superseding_decision",
+            "superseding_decision",
+            "string",
+            "For 'superseded', when what replaced it is not a tracked commitment: "
+            "the decision, as its source names it.",
         ),
     )
 
@@ -222,7 +241,8 @@ def citations(member_state: bool, assessments: str) -> Table:
         ),
         description="Which evidence each assessment rests on.",
         rows=lambda as_of: through.objects.filter(
-            assessment__member_state__isnull=not member_state
+            assessment__member_state__isnull=not member_state,
+            assessment__review=Review.PUBLISHED,
         ).order_by("assessment_id", "evidence_id"),
         columns=(
             Column(
@@ -655,7 +675,7 @@ TABLES: tuple[Table, ...] = (
         description="Analysts' dated judgements of each commitment's status as a "
         "whole. Append-only: a correction is a new assessment naming the one it "
         "corrects.",
-        rows=lambda as_of: Assessment.objects.overall().order_by("pk"),
+        rows=lambda as_of: Assessment.objects.published().overall().order_by("pk"),
         columns=assessment_columns(member_state=False),
         primary_key=("id",),
         foreign_keys=(
@@ -671,9 +691,11 @@ TABLES: tuple[Table, ...] = (
         title="Member-state assessments",
         description="Assessments of one member state's record on a commitment that "
         "binds each member state.",
-        rows=lambda as_of: Assessment.objects.filter(
-            member_state__isnull=False
-        ).order_by("pk"),
+        rows=lambda as_of: (
+            Assessment.objects.published()
+            .filter(member_state__isnull=False)
+            .order_by("pk")
+        ),
         columns=assessment_columns(member_state=True),
         primary_key=("id",),
         foreign_keys=(

@@ -120,6 +120,7 @@ class Body(models.Model):
         help_text="Other names the texts use for it, one a line (e.g. 'heads of "
         "government' for the Council of Heads of Government). The proposer "
         "matches them as it matches the name and short name.",
+        validators=[refuse_control_characters],
     )
     description = models.TextField(blank=True, validators=[refuse_control_characters])
 

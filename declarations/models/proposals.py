@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from ..text import refuse_control_characters
 from .choices import CommitmentKind, DeadlineKind, Precision, Role
 
 
@@ -43,24 +44,35 @@ class CommitmentProposal(models.Model):
     paragraph = models.ForeignKey(
         "declarations.Paragraph", on_delete=models.CASCADE, related_name="proposals"
     )
-    quote = models.TextField(help_text="Verbatim, exactly as in the paragraph.")
-    title = models.CharField(max_length=300)
-    theme = models.CharField(max_length=100)
+    quote = models.TextField(
+        help_text="Verbatim, exactly as in the paragraph.",
+        validators=[refuse_control_characters],
+    )
+    title = models.CharField(max_length=300, validators=[refuse_control_characters])
+    theme = models.CharField(max_length=100, validators=[refuse_control_characters])
     kind = models.CharField(
         max_length=10, choices=CommitmentKind.choices, default=CommitmentKind.PLEDGE
     )
-    deadline_wording = models.CharField(max_length=300, blank=True)
+    deadline_wording = models.CharField(
+        max_length=300, blank=True, validators=[refuse_control_characters]
+    )
     deadline_kind = models.CharField(
         max_length=10, choices=DeadlineKind.choices, default=DeadlineKind.NONE
     )
-    deadline_event = models.CharField(max_length=300, blank=True)
+    deadline_event = models.CharField(
+        max_length=300, blank=True, validators=[refuse_control_characters]
+    )
     deadline_earliest = models.DateField(null=True, blank=True)
     deadline_latest = models.DateField(null=True, blank=True)
     deadline_precision = models.CharField(
         max_length=10, choices=Precision.choices, blank=True
     )
-    deadline_note = models.TextField(blank=True)
-    note = models.TextField(blank=True, help_text="How the proposer read the text.")
+    deadline_note = models.TextField(blank=True, validators=[refuse_control_characters])
+    note = models.TextField(
+        blank=True,
+        help_text="How the proposer read the text.",
+        validators=[refuse_control_characters],
+    )
     proposed_at = models.DateTimeField(auto_now_add=True)
     status = models.CharField(
         max_length=10,
@@ -69,7 +81,9 @@ class CommitmentProposal(models.Model):
         db_index=True,
     )
     reason = models.TextField(
-        blank=True, help_text="Why it was rejected (required to reject)."
+        blank=True,
+        help_text="Why it was rejected (required to reject).",
+        validators=[refuse_control_characters],
     )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -162,7 +176,11 @@ class ProposedBody(models.Model):
         help_text="Empty when the body is not in the registry yet: add it, or "
         "remove this row, before accepting.",
     )
-    name = models.CharField(max_length=200, help_text="The body as proposed.")
+    name = models.CharField(
+        max_length=200,
+        help_text="The body as proposed.",
+        validators=[refuse_control_characters],
+    )
     role = models.CharField(max_length=12, choices=Role.choices)
 
     class Meta:

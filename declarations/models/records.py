@@ -279,9 +279,12 @@ class AssessmentQuerySet(models.QuerySet):
         return self.published().effective().filter(as_of__lte=as_of).in_force_order()
 
     def for_feed(self):
-        """Assessments newest recorded first, with commitment and member state."""
-        return self.select_related("commitment", "member_state").order_by(
-            "-recorded_at", "-pk"
+        """Published assessments, newest published first, with commitment and
+        member state."""
+        return (
+            self.published()
+            .select_related("commitment", "member_state")
+            .order_by("-published_at", "-pk")
         )
 
     def in_force_by_member_state(self, as_of) -> list["Assessment"]:
@@ -297,12 +300,23 @@ class AssessmentQuerySet(models.QuerySet):
         return sorted(in_force.values(), key=lambda a: a.member_state.name)
 
     def for_timeline(self):
-        """Assessments newest first, with their authors, evidence and corrections."""
+        """Assessments newest first, with their author and reviewer, evidence and
+        the published corrections that replaced them."""
         return (
             self.select_related(
-                "recorded_by", "member_state", "corrects", "superseded_by"
+                "recorded_by",
+                "reviewed_by",
+                "member_state",
+                "corrects",
+                "superseded_by",
             )
-            .prefetch_related("evidence", "corrections")
+            .prefetch_related(
+                "evidence",
+                models.Prefetch(
+                    "corrections",
+                    queryset=Assessment.objects.published().order_by("pk"),
+                ),
+            )
             .in_force_order()
         )
 
@@ -461,6 +475,7 @@ class Assessment(models.Model):
                 name="assessment_in_force",
             ),
             models.Index(fields=["-recorded_at", "-id"], name="assessment_recorded"),
+            models.Index(fields=["-published_at", "-id"], name="assessment_published"),
             # The review queue: drafts, oldest first.
             models.Index(
                 fields=["recorded_at", "id"],

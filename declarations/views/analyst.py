@@ -77,6 +77,9 @@ class AssessmentCreateView(CommitmentFormView):
         kwargs = super().get_form_kwargs()
         kwargs["seen_latest"] = services.latest_assessment_id(self.commitment)
         kwargs["user"] = self.request.user
+        # "Correct it" links (the review queue) name the assessment to correct.
+        corrects = self.request.GET.get("corrects", "")
+        kwargs["corrects"] = int(corrects) if corrects.isdigit() else None
         return kwargs
 
     def get_context_data(self, **kwargs):
@@ -99,6 +102,7 @@ class AssessmentCreateView(CommitmentFormView):
                 member_state=data.get("member_state"),
                 corrects=data.get("corrects"),
                 superseded_by=data.get("superseded_by"),
+                superseding_decision=data.get("superseding_decision", ""),
                 expected_latest_id=data.get("seen_latest"),
             )
         except services.StaleAssessment as stale:
@@ -118,11 +122,17 @@ class AssessmentCreateView(CommitmentFormView):
             )
         except ValidationError as error:
             return self.add_service_errors(form, error)
-        messages.success(
-            self.request,
-            f"Assessment recorded: {assessment.get_status_display()} as of "
-            f"{assessment.as_of:%-d %B %Y}.",
+        recorded = (
+            f"{assessment.get_status_display()} as of {assessment.as_of:%-d %B %Y}"
         )
+        if assessment.is_published:
+            messages.success(self.request, f"Assessment recorded: {recorded}.")
+        else:
+            messages.success(
+                self.request,
+                f"Draft recorded: {recorded}. It counts once another analyst "
+                "approves it in the review queue.",
+            )
         return redirect(
             f"{self.commitment.get_absolute_url()}#assessment-{assessment.pk}"
         )

@@ -60,8 +60,11 @@ class CommitmentDetailView(AsOfMixin, DetailView):
         context = super().get_context_data(**kwargs)
         commitment = self.object
         assessments = Assessment.objects.filter(commitment=commitment)
+        # Drafts and returned assessments only for those who review them; every
+        # figure (status in force, chart, member states) from published ones.
+        visible = assessments.visible_to(self.request.user)
         timeline = self.page_of(
-            assessments.overall().for_timeline(), "timeline_page", "status history"
+            visible.overall().for_timeline(), "timeline_page", "status history"
         )
         in_force_id = (
             assessments.overall()
@@ -89,10 +92,12 @@ class CommitmentDetailView(AsOfMixin, DetailView):
             ],
             timeline_page=timeline,
             timeline=timeline.object_list,
-            state_timeline=assessments.filter(
-                member_state__isnull=False
-            ).for_timeline()[:STATE_ASSESSMENTS_SHOWN],
-            chart_points=assessments.overall().only("as_of", "status", "member_state"),
+            state_timeline=visible.filter(member_state__isnull=False).for_timeline()[
+                :STATE_ASSESSMENTS_SHOWN
+            ],
+            chart_points=assessments.published()
+            .overall()
+            .only("as_of", "status", "member_state"),
             in_force_id=in_force_id,
             member_states=[(s, state_assessments.get(s.pk)) for s in states],
         )
@@ -129,5 +134,6 @@ class CommitmentDetailView(AsOfMixin, DetailView):
         return {
             "can_log_evidence": can_log,
             "can_assess": user.has_perm("declarations.add_assessment"),
+            "can_review": user.has_perm("declarations.review_assessment"),
             "retractable_ids": retractable,
         }

@@ -459,6 +459,10 @@ RATIONALES = {
     "repeated postponements.",
     Status.IMPLEMENTED: "The sources establish that {object} was delivered as "
     "promised.",
+    Status.PARTLY_IMPLEMENTED: "Part of {object} was delivered; the sources show "
+    "the rest was dropped.",
+    Status.NO_EVIDENCE: "The sources searched (official sites, agency wires) say "
+    "nothing either way about {object}.",
     Status.SUPERSEDED: "A later decision replaced the commitment on {object}.",
     Status.ABANDONED: "The work on {object} was dropped, and the chance to do it "
     "has passed.",
