@@ -302,10 +302,21 @@ BODY_HEADER = [
     "parent",
     "commitment_count",
     "responsible_for",
+    "assessed",
+    "implemented",
+    "deadline_tested",
+    "implemented_on_time",
     "overdue",
+    # The rates, each the quotient of two counts above (empty where the whole is 0).
     "implementation_rate",
+    "implementation_rate_assessed",
+    "coverage",
     "on_time_rate",
 ]
+
+
+def _share(rate) -> float | None:
+    return None if rate.value is None else round(rate.value, 4)
 
 
 def _body_export(queryset, make_table) -> Export:
@@ -331,9 +342,15 @@ def _body_export(queryset, make_table) -> Export:
                     record.parent.slug if record.parent else None,
                     record.commitment_count,
                     card.total,
+                    card.assessed,
+                    card.implemented,
+                    card.deadline_tested,
+                    card.on_time,
                     card.overdue,
-                    card.implementation_rate,
-                    card.on_time_rate,
+                    _share(card.implementation_rate),
+                    _share(card.implementation_rate_assessed),
+                    _share(card.coverage),
+                    _share(card.on_time_rate),
                 ]
 
     return Export(

@@ -454,13 +454,6 @@ class BodyTable(AsOfTable):
         accessor="pk", verbose_name="On time", orderable=False, attrs=NUMBER
     )
     short_name = tables.Column(verbose_name="Short name", visible=False)
-    # The counts behind the rates, for the downloads: a reader recomputes them.
-    implemented = tables.Column(accessor="pk", visible=False)
-    assessed = tables.Column(accessor="pk", visible=False)
-    on_time = tables.Column(accessor="pk", visible=False, verbose_name="On time")
-    deadline_tested = tables.Column(
-        accessor="pk", visible=False, verbose_name="Deadline tested"
-    )
 
     class Meta:
         model = Body
@@ -515,27 +508,6 @@ class BodyTable(AsOfTable):
 
     def render_on_time_rate(self, record):
         return str(self.card(record).on_time_rate)
-
-    def value_implementation_rate(self, record):
-        return self.card(record).implementation_rate.percent
-
-    def value_coverage(self, record):
-        return self.card(record).coverage.percent
-
-    def value_on_time_rate(self, record):
-        return self.card(record).on_time_rate.percent
-
-    def value_implemented(self, record):
-        return self.card(record).implemented
-
-    def value_assessed(self, record):
-        return self.card(record).assessed
-
-    def value_on_time(self, record):
-        return self.card(record).on_time
-
-    def value_deadline_tested(self, record):
-        return self.card(record).deadline_tested
 
 
 def percent(rate) -> str:

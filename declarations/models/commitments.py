@@ -14,7 +14,7 @@ from simple_history.models import HistoricalRecords
 from ..text import refuse_control_characters
 from .choices import CommitmentKind, OverdueBand, Role, Status
 from .indexes import PostgreSQLGinIndex, PostgreSQLIndex
-from .records import Evidence
+from .records import Assessment, Evidence
 from .routes import object_url
 from .scorecards import (
     OVERDUE_PAGE_BANDS,
@@ -279,6 +279,36 @@ class CommitmentQuerySet(models.QuerySet):
             .with_implementation(as_of)
             .annotate(deadline_tested=deadline_tested(as_of))
         )
+
+    def member_state_record(self, state, as_of: datetime.date) -> Scorecard:
+        """A member state's own record on these commitments on the date: each
+        counted by the state's member-state assessment in force (published, not
+        corrected), unassessed where there is none. One grouped query.
+
+        Overdue bands and timeliness are the commitment's, not the state's, so
+        the card holds statuses and the rates made of them only."""
+        in_force = (
+            Assessment.objects.filter(
+                commitment=models.OuterRef("pk"), member_state=state
+            )
+            .in_force_on(as_of)
+            .values("status")[:1]
+        )
+        rows = (
+            self.existing_on(as_of)
+            .annotate(
+                state_status=Coalesce(
+                    models.Subquery(in_force), models.Value(Status.UNASSESSED)
+                )
+            )
+            .order_by()
+            .values("state_status")
+            .annotate(n=models.Count("pk"))
+        )
+        by_status = dict.fromkeys(Status.values, 0)
+        for row in rows:
+            by_status[row["state_status"]] += row["n"]
+        return Scorecard(total=sum(by_status.values()), by_status=by_status)
 
     def scorecard(self, as_of: datetime.date) -> Scorecard:
         """Counts by status and overdue band, and timeliness, on the date: one

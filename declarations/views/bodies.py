@@ -5,7 +5,7 @@ from django.views.generic import DetailView
 from django_filters.views import FilterView
 
 from ..filters import BodyFilter
-from ..models import Body, Commitment, FigureTally, Role
+from ..models import Body, BodyKind, Commitment, FigureTally, Role
 from ..models.scorecards import Scorecard
 from ..tables import BodyCommitmentTable, BodyTable
 from .listing import PublicListMixin
@@ -64,6 +64,11 @@ class BodyDetailView(PublicListMixin, DetailView):
         context = super().get_context_data(**kwargs)
         body, as_of = self.object, self.as_of
         cards = FigureTally.objects.body_scorecards(as_of, [body.pk])
+        if body.kind == BodyKind.MEMBER_STATE:
+            # The state's own record, from the assessments of its part alone.
+            context["state_record"] = Commitment.objects.owned_by(
+                body
+            ).member_state_record(body, as_of)
         context.update(
             ancestors=self.object.ancestors(),
             cards=[
