@@ -11,13 +11,19 @@ import threading
 import time
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from declarations.models import Evidence, SourceCheck
-from tests.factories import CommitmentFactory, EvidenceFactory, SourceCheckFactory
+from tests.factories import (
+    CommitmentFactory,
+    EvidenceFactory,
+    SourceCheckFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -464,3 +470,29 @@ def test_the_admin_shows_the_check_history(client, superuser):
     assert response.context["cl"].result_count == 2
     add = client.get(reverse("admin:declarations_sourcecheck_add"))
     assert add.status_code == 403
+
+
+@pytest.mark.parametrize("group", ["Analysts", "Editors"])
+def test_analysts_and_editors_read_the_history_and_change_nothing(client, group):
+    member = UserFactory(is_staff=True)
+    member.groups.add(Group.objects.get(name=group))
+    entry = EvidenceFactory(source_url="https://example.org/gone")
+    check = SourceCheckFactory(evidence=entry, status_code=404)
+    client.force_login(member)
+
+    html = client.get(
+        reverse("admin:declarations_evidence_change", args=[entry.pk])
+    ).content.decode()
+    assert "Source checks" in html
+    assert (
+        client.get(
+            reverse("admin:declarations_sourcecheck_change", args=[check.pk])
+        ).status_code
+        == 200
+    )
+    response = client.post(
+        reverse("admin:declarations_sourcecheck_delete", args=[check.pk]),
+        {"post": "yes"},
+    )
+    assert response.status_code == 403
+    assert SourceCheck.objects.filter(pk=check.pk).exists()

@@ -3,13 +3,39 @@
 import declarations.text
 import django.db.models.deletion
 import django.utils.timezone
+from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
+
+# Analysts and editors read the check history of the evidence they can read.
+VIEW = "view_sourcecheck"
+
+
+def grant_viewers(apps, schema_editor):
+    app_config = apps.get_app_config("declarations")
+    app_config.models_module = True  # the migration state's stub lacks it
+    create_permissions(app_config, apps=apps, verbosity=0)
+    app_config.models_module = None
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    permission = Permission.objects.get(
+        content_type__app_label="declarations", codename=VIEW
+    )
+    for name in ("Analysts", "Editors"):
+        group, _ = Group.objects.get_or_create(name=name)
+        group.permissions.add(permission)
+
+
+def revoke_viewers(apps, schema_editor):
+    apps.get_model("auth", "Permission").objects.filter(
+        content_type__app_label="declarations", codename=VIEW
+    ).delete()
 
 
 class Migration(migrations.Migration):
 
     dependencies = [
         ('declarations', '0009_review'),
+        ('auth', '0012_alter_user_first_name_max_length'),
     ]
 
     operations = [
@@ -31,4 +57,5 @@ class Migration(migrations.Migration):
                 'constraints': [models.CheckConstraint(condition=models.Q(('status_code__isnull', True), models.Q(('status_code__gte', 100), ('status_code__lte', 599)), _connector='OR'), name='source_check_status_code_http'), models.CheckConstraint(condition=models.Q(models.Q(('error', ''), ('reachable', True), ('status_code__gte', 200), ('status_code__lt', 400)), models.Q(('reachable', False), ('status_code__gte', 400)), models.Q(('reachable', False), models.Q(('error', ''), _negated=True)), _connector='OR'), name='source_check_reachable_consistent', violation_error_message='A reachable source answered 2xx or 3xx without error; an unreachable one answered 4xx/5xx or has an error.')],
             },
         ),
+        migrations.RunPython(grant_viewers, revoke_viewers),
     ]
