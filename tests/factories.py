@@ -28,6 +28,7 @@ from declarations.models import (
     Precision,
     Review,
     Role,
+    SourceCheck,
     Status,
 )
 
@@ -209,6 +210,22 @@ class AssessmentFactory(factory.django.DjangoModelFactory):
     def refresh(obj, create, extracted, **kwargs):
         if create:
             services.status_derive(commitment_ids=[obj.commitment_id])
+
+
+class SourceCheckFactory(factory.django.DjangoModelFactory):
+    """A check of the evidence's current source URL; reachable (200) by default."""
+
+    class Meta:
+        model = SourceCheck
+
+    evidence = factory.SubFactory(EvidenceFactory)
+    url = factory.SelfAttribute("evidence.source_url")
+    checked_at = factory.LazyFunction(timezone.now)
+    status_code = 200
+    final_url = factory.SelfAttribute("url")
+    reachable = factory.LazyAttribute(
+        lambda c: c.status_code is not None and 200 <= c.status_code < 400
+    )
 
 
 def state_of(commitment) -> CommitmentState:

@@ -398,6 +398,9 @@ TRACKER_CITATION_AUTHOR = os.environ.get(
     "TRACKER_CITATION_AUTHOR", "Declaration tracker contributors"
 )
 TRACKER_SITE_URL = os.environ.get("TRACKER_SITE_URL", "")
+# Whom a site owner can write to about the source checker (manage.py
+# check_sources names it in its User-Agent): an address or a URL.
+TRACKER_CONTACT = os.environ.get("TRACKER_CONTACT", DEFAULT_FROM_EMAIL)
 
 # Domain settings.
 # An assessment is a draft until another analyst (or an editor) approves it; a

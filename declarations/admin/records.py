@@ -1,13 +1,20 @@
-"""The implementation record and deadline revisions, read-only in the admin.
+"""The implementation record, source checks and deadline revisions, read-only
+in the admin.
 
 Analysts write evidence and assessments through the public pages; revisions
-are written by the deadline service. Here they can be read, never changed.
+are written by the deadline service, source checks by `manage.py check_sources`.
+Here they can be read, never changed.
 """
 
 from django.contrib import admin
 
-from ..models import Assessment, DeadlineRevision, Evidence
-from . import IndexedSearch, ReadOnlyMixin, RecordDeclarationFilter
+from ..models import Assessment, DeadlineRevision, Evidence, SourceCheck
+from . import (
+    CappedCountPaginator,
+    IndexedSearch,
+    ReadOnlyMixin,
+    RecordDeclarationFilter,
+)
 
 
 @admin.register(DeadlineRevision)
@@ -24,8 +31,43 @@ class DeadlineRevisionAdmin(ReadOnlyMixin, admin.ModelAdmin):
     search_fields = ["deadline__commitment__reference", "reason"]
 
 
+class SourceCheckInline(ReadOnlyMixin, admin.TabularInline):
+    """What the source answered each time ``check_sources`` visited it."""
+
+    model = SourceCheck
+    extra = 0
+    fields = ["checked_at", "url", "reachable", "status_code", "final_url", "error"]
+    readonly_fields = fields
+    ordering = ["-checked_at", "-id"]
+
+
+@admin.register(SourceCheck)
+class SourceCheckAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = [
+        "checked_at",
+        "evidence_commitment",
+        "url",
+        "reachable",
+        "status_code",
+        "error",
+    ]
+    list_filter = ["reachable"]
+    list_select_related = ["evidence__commitment"]
+    search_fields = ["url", "final_url", "evidence__commitment__reference"]
+    search_help_text = "Words of the URL, or a commitment's reference."
+    ordering = ["-checked_at", "-id"]
+    # One row per entry and run: the history outgrows an exact count.
+    paginator = CappedCountPaginator
+    show_full_result_count = False
+
+    @admin.display(description="commitment", ordering="evidence__commitment")
+    def evidence_commitment(self, obj):
+        return obj.evidence.commitment
+
+
 @admin.register(Evidence)
 class EvidenceAdmin(IndexedSearch, ReadOnlyMixin, admin.ModelAdmin):
+    inlines = [SourceCheckInline]
     list_display = [
         "commitment",
         "event_date",

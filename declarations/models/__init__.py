@@ -17,6 +17,7 @@ from .deadlines import Deadline, DeadlineRevision
 from .declarations import Declaration, Paragraph
 from .proposals import CommitmentProposal, ProposalStatus, ProposedBody
 from .records import Assessment, Evidence
+from .sources import SourceCheck
 from .status import CommitmentState, StatusPeriod
 from .tallies import FigureTally, Scope
 
@@ -46,6 +47,7 @@ __all__ = [
     "Review",
     "Role",
     "Scope",
+    "SourceCheck",
     "Status",
     "StatusPeriod",
 ]

@@ -19,6 +19,7 @@ from django.utils import timezone
 from ..text import refuse_control_characters
 from .choices import Confidence, DatePrecision, Direction, Review, Status
 from .indexes import PostgreSQLGinIndex
+from .sources import SourceCheck
 
 http_url = URLValidator(schemes=["http", "https"])
 
@@ -63,6 +64,43 @@ class EvidenceQuerySet(models.QuerySet):
         """Evidence in event order, with who logged and retracted it."""
         return self.select_related("logged_by", "retracted_by").order_by(
             "-event_date", "-pk"
+        )
+
+    def with_source(self):
+        """Evidence that cites a source URL."""
+        return self.exclude(source_url="")
+
+    def source_unchecked_since(self, moment):
+        """Evidence whose current source URL has had no check since ``moment``."""
+        recent = SourceCheck.objects.filter(
+            evidence=models.OuterRef("pk"),
+            url=models.OuterRef("source_url"),
+            checked_at__gte=moment,
+        )
+        return self.exclude(models.Exists(recent))
+
+    def with_last_reachable(self):
+        """Annotate ``last_reachable_at``: when its current URL last answered."""
+        last_reachable = (
+            SourceCheck.objects.filter(
+                evidence=models.OuterRef("pk"),
+                url=models.OuterRef("source_url"),
+                reachable=True,
+            )
+            .latest_first()
+            .values("checked_at")[:1]
+        )
+        return self.annotate(last_reachable_at=models.Subquery(last_reachable))
+
+    def with_latest_source_check(self):
+        """With ``last_reachable_at``, and each entry's latest source check
+        prefetched (one query for the lot, whatever the history's length)."""
+        return self.with_last_reachable().prefetch_related(
+            models.Prefetch(
+                "source_checks",
+                queryset=SourceCheck.objects.latest_first()[:1],
+                to_attr="latest_source_checks",
+            )
         )
 
 
@@ -201,6 +239,24 @@ class Evidence(models.Model):
     @property
     def is_retracted(self) -> bool:
         return self.retracted_at is not None
+
+    @property
+    def source_check(self) -> SourceCheck | None:
+        """The latest check of its current source URL, if any (read from
+        ``with_latest_source_check()``'s prefetch where there is one)."""
+        checks = getattr(self, "latest_source_checks", None)
+        if checks is None:
+            checks = self.source_checks.latest_first()[:1]
+        check = next(iter(checks), None)
+        if check is None or check.url != self.source_url:
+            return None  # never checked, or checked before its URL changed
+        return check
+
+    @property
+    def source_not_reachable(self) -> bool:
+        """Whether its source did not answer when last checked."""
+        check = self.source_check
+        return check is not None and not check.reachable
 
     def clean(self):
         # A month or year is stored as its first day, so lists sort and compare.

@@ -32,6 +32,7 @@ from .records import (
     may_correct,
     review_required,
 )
+from .sources import source_checks_record
 from .status import status_derive, status_forget, status_settle
 
 __all__ = [
@@ -56,6 +57,7 @@ __all__ = [
     "proposals_for",
     "proposals_store",
     "review_required",
+    "source_checks_record",
     "status_derive",
     "status_forget",
     "status_settle",

@@ -102,7 +102,9 @@ class CommitmentDetailView(AsOfMixin, DetailView):
             member_states=[(s, state_assessments.get(s.pk)) for s in states],
         )
         evidence_page = self.page_of(
-            commitment.evidence.for_timeline(), "evidence_page", "evidence"
+            commitment.evidence.for_timeline().with_latest_source_check(),
+            "evidence_page",
+            "evidence",
         )
         context.update(
             evidence_page=evidence_page, evidence_list=evidence_page.object_list
