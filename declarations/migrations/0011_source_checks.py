@@ -34,7 +34,7 @@ def revoke_viewers(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('declarations', '0009_review'),
+        ('declarations', '0010_published_order'),
         ('auth', '0012_alter_user_first_name_max_length'),
     ]
 
