@@ -322,3 +322,12 @@ def test_the_queue_runs_the_same_queries_for_more_drafts(
     add(6)
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get(url).status_code == 200
+
+
+def test_the_methodology_page_explains_review_and_evidence_rules(client, settings):
+    html = client.get(reverse("declarations:methodology")).content.decode()
+    assert "is a <strong>draft</strong> until an analyst other than its author" in html
+    assert "at least 4 words" in html and "rests on retracted evidence" in html
+    settings.TRACKER_REVIEW_REQUIRED = False
+    html = client.get(reverse("declarations:methodology")).content.decode()
+    assert "publishes assessments directly" in html

@@ -19,6 +19,7 @@ from ..models import (
     Status,
     scorecards,
 )
+from ..models.records import RATIONALE_MIN_WORDS
 from ..models.scorecards import Timeliness
 from ..services.records import CORRECTION_POLICY
 from .as_of import AsOfMixin
@@ -101,5 +102,8 @@ class MethodologyView(AsOfMixin, TemplateView):
             scorecard_roles=scorecards.SCORECARD_ROLE_NOTE,
             example=overdue_example(settings.TRACKER_DUE_SOON_DAYS),
             correction_policy=CORRECTION_POLICY,
+            review_required=settings.TRACKER_REVIEW_REQUIRED,
+            needing_evidence=[Status(value) for value in Status.needing_evidence()],
+            rationale_min_words=RATIONALE_MIN_WORDS,
         )
         return context
