@@ -331,3 +331,36 @@ def test_the_methodology_page_explains_review_and_evidence_rules(client, setting
     settings.TRACKER_REVIEW_REQUIRED = False
     html = client.get(reverse("declarations:methodology")).content.decode()
     assert "publishes assessments directly" in html
+
+
+@pytest.mark.parametrize("status", [value for value, _ in Status.assessable()])
+def test_each_ladder_state_end_to_end(client, settings, status):
+    """Recorded through the form, shown on the page, found by the filter,
+    written in the download."""
+    settings.TRACKER_REVIEW_REQUIRED = False
+    commitment = CommitmentFactory(reference="AST2005-40", title="Hold a forum")
+    other = CommitmentFactory(reference="AST2005-41", title="Hold another forum")
+    evidence = EvidenceFactory(commitment=commitment, event_date=D(2006, 8, 9))
+    client.force_login(member("analyst"))
+    post = assessment_post(
+        commitment,
+        status=status,
+        rationale="The forum's own report shows where it stands.",
+        evidence=[evidence.pk],
+    )
+    if status == Status.SUPERSEDED:
+        post["superseding_decision"] = "The 2006 Shanghai summit's decision"
+    url = reverse("declarations:assessment-create", args=[commitment.reference])
+    response = client.post(url, post)
+    assert response.status_code == 302, response.context["form"].errors
+    label = Status(status).label
+    page = client.get(commitment.get_absolute_url()).content.decode()
+    assert f"{label}</span> as of" in page
+    listed = client.get(reverse("declarations:commitment-list"), {"status": status})
+    rows = [row.record.reference for row in listed.context["table"].rows]
+    assert rows == [commitment.reference] and other.reference not in rows
+    download = client.get(
+        reverse("declarations:commitment-list"), {"status": status, "_export": "csv"}
+    )
+    text = b"".join(download.streaming_content).decode("utf-8-sig")
+    assert commitment.reference in text and status in text
