@@ -45,6 +45,29 @@ ORDINAL_LADDER = tuple(
 )
 
 
+# Below this many double-coded items the methodology page prints no figure: an
+# alpha from a handful of items says more about chance than about the coders.
+MIN_ITEMS = 10
+
+# What the methodology page says, in plain words (one home for the wording).
+AGREEMENT_EXPLANATION = (
+    "An editor can open a commitment to blind double coding: two analysts assess "
+    "it independently, neither seeing the other's assessment until both are in, "
+    "and a third analyst who coded neither settles it, publishing one of the two "
+    "or a settled assessment of their own; the other is kept, set aside. How often "
+    "two analysts reach the same status is measured by Krippendorff's alpha: 1 "
+    "means they always agree, 0 that they agree no more than chance would, and "
+    "below 0 that they disagree more than chance. The ordinal figure reads the "
+    "ladder as an order (not started, stalled, in progress, partly implemented, "
+    "implemented), so 'in progress' against 'implemented' is a smaller "
+    "disagreement than 'not started' against 'implemented'; statuses that are not "
+    "a step on that ladder (no evidence available, superseded, abandoned) are left "
+    "out of it, and counted. The nominal figure counts any two different statuses "
+    "as a disagreement. Both rest on every round in which both coders are in, "
+    "whatever was published in the end."
+)
+
+
 @dataclass(frozen=True)
 class Agreement:
     """Krippendorff's alpha and what it rests on."""

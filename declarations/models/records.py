@@ -248,6 +248,15 @@ class AssessmentQuerySet(models.QuerySet):
             coding_round__isnull=False, coding_round__both_in_at__isnull=False
         )
 
+    def coded_statuses(self) -> list[list[str]]:
+        """The statuses of the double-coded rounds, one list per round (one
+        query): the items of the inter-coder agreement."""
+        by_round: dict[int, list[str]] = {}
+        rows = self.double_coded().order_by().values_list("coding_round", "status")
+        for coding_round, status in rows:
+            by_round.setdefault(coding_round, []).append(status)
+        return list(by_round.values())
+
     def blind(self):
         """Codings of rounds still waiting for their second coder."""
         return self.filter(

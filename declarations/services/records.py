@@ -25,6 +25,7 @@ from ..models import (
     Status,
 )
 from ..models.coding import CODERS_PER_ROUND
+from ..page_cache import pages_changed
 from .status import status_derive
 
 RELATED_FIELDS = [
@@ -346,6 +347,7 @@ def coding_round_joined(coding_round: CodingRound, *, at) -> None:
     if coding_round.assessments.count() >= CODERS_PER_ROUND:
         coding_round.both_in_at = at
         coding_round.save(update_fields=["both_in_at"])
+        pages_changed()  # the methodology page's agreement counts this round
 
 
 REVIEW_PERMISSION = "declarations.review_assessment"

@@ -59,7 +59,10 @@ class CommitmentDetailView(AsOfMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         commitment = self.object
-        assessments = Assessment.objects.filter(commitment=commitment)
+        # Drafts only for analysts, and never another coder's blind coding.
+        assessments = Assessment.objects.filter(commitment=commitment).visible_to(
+            self.request.user
+        )
         timeline = self.page_of(
             assessments.overall().for_timeline(), "timeline_page", "status history"
         )

@@ -5,7 +5,9 @@ import datetime
 from django.conf import settings
 from django.views.generic import TemplateView
 
+from .. import intercoder
 from ..models import (
+    Assessment,
     Body,
     Confidence,
     DeadlineKind,
@@ -15,6 +17,7 @@ from ..models import (
     FigureTally,
     OverdueBand,
     Precision,
+    Review,
     Role,
     Status,
     scorecards,
@@ -101,5 +104,20 @@ class MethodologyView(AsOfMixin, TemplateView):
             scorecard_roles=scorecards.SCORECARD_ROLE_NOTE,
             example=overdue_example(settings.TRACKER_DUE_SOON_DAYS),
             correction_policy=CORRECTION_POLICY,
+            review_states=list(Review),
+            agreement=self.agreement(),
         )
         return context
+
+    def agreement(self) -> dict:
+        """The inter-coder agreement over every double-coded item (one query)."""
+        figures = intercoder.status_agreement(Assessment.objects.coded_statuses())
+        return {
+            "figures": [
+                ("Ordinal, on the ladder", figures["ordinal"]),
+                ("Nominal, over every status", figures["nominal"]),
+            ],
+            "items": figures["nominal"].items,
+            "min_items": intercoder.MIN_ITEMS,
+            "explanation": intercoder.AGREEMENT_EXPLANATION,
+        }
