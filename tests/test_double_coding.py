@@ -387,8 +387,8 @@ def test_settle_by_recording_the_settled_assessment(
     assert state_of(commitment).status == Status.PARTLY_IMPLEMENTED
 
 
-def test_bad_settlements_write_nothing(client, both_in, coding_round, reviewer):
-    del both_in  # both codings are in
+@pytest.mark.usefixtures("both_in")
+def test_bad_settlements_write_nothing(client, coding_round, reviewer):
     client.force_login(reviewer)
     url = reverse("declarations:coding-round-settle", args=[coding_round.pk])
     before = written()
