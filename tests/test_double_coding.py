@@ -232,18 +232,22 @@ def test_neither_coder_sees_the_other_until_both_are_in(
 def test_no_page_or_form_shows_the_other_coding(
     client, coding_round, commitment, alpha, bravo, editor
 ):
-    code(commitment, alpha)
+    a = code(commitment, alpha)
     client.force_login(bravo)
     pages = [
         commitment.get_absolute_url(),
         reverse("declarations:assessment-create", args=[commitment.reference]),
         ROUNDS,
         reverse("declarations:me"),
+        reverse("declarations:changes"),
+        reverse("declarations:feed-evidence"),
     ]
     for url in pages:
         response = client.get(url)
         assert response.status_code == 200, url
-        assert A_RATIONALE not in response.content.decode(), url
+        content = response.content.decode()
+        assert A_RATIONALE not in content, url
+        assert a.anchor not in content, url
     mine = client.get(ROUNDS).content.decode()
     assert "Not yet" in mine and "1 of 2" in mine
     settle = reverse("declarations:coding-round-settle", args=[coding_round.pk])

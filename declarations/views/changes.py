@@ -94,7 +94,7 @@ def parts(kinds) -> list[Part]:
         chosen.append(
             Part(
                 "assessments",
-                Assessment.objects.filter(corrects__isnull=True),
+                Assessment.objects.published().filter(corrects__isnull=True),
                 "recorded_at",
             )
         )
@@ -104,7 +104,7 @@ def parts(kinds) -> list[Part]:
         chosen.append(
             Part(
                 "corrections",
-                Assessment.objects.filter(corrects__isnull=False),
+                Assessment.objects.published().filter(corrects__isnull=False),
                 "recorded_at",
             )
         )
