@@ -278,7 +278,7 @@ class EvidenceFeed(Feed):
 
     def items(self, body):
         evidence = Evidence.objects.for_feed()
-        assessments = Assessment.objects.for_feed()
+        assessments = Assessment.objects.published().for_feed()
         if body is not None:
             owned = Commitment.objects.owned_by(body).values("pk")
             evidence = evidence.filter(commitment__in=owned)

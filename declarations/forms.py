@@ -7,7 +7,7 @@ from django.contrib.auth.forms import PasswordResetForm
 from django.db import transaction
 from django.utils import timezone
 
-from .models import Assessment, BodyKind, DatePrecision, Evidence, Status
+from .models import Assessment, BodyKind, Commitment, DatePrecision, Evidence, Status
 from .services.records import correctable_by
 from .text import refuse_control_characters
 
@@ -144,8 +144,9 @@ class AssessmentForm(forms.ModelForm):
         self.fields["member_state"].queryset = states
         if not states:
             del self.fields["member_state"]
-        # Only what this user may correct (services.records.CORRECTION_POLICY): a
-        # published assessment no correction has replaced (a draft is reviewed).
+        # Only what this user may correct (services.records.CORRECTION_POLICY).
+        # Only a published assessment is corrected (so no draft, and no blind
+        # coding, is offered here).
         correctable = (
             commitment.assessments.published()
             .effective()
@@ -230,3 +231,82 @@ class QueuedPasswordResetForm(PasswordResetForm):
                 use_https=use_https,
             )
         )
+
+
+class CodingRoundOpenForm(forms.Form):
+    """An editor opens a commitment to blind double coding."""
+
+    reference = forms.CharField(
+        label="Commitment reference",
+        max_length=40,
+        validators=[refuse_control_characters],
+        help_text="The commitment to double-code, e.g. AST2005-05.",
+    )
+    coder_a = forms.CharField(
+        label="First coder",
+        required=False,
+        max_length=150,
+        validators=[refuse_control_characters],
+        help_text="A username; leave both coders empty for any two analysts.",
+    )
+    coder_b = forms.CharField(
+        label="Second coder",
+        required=False,
+        max_length=150,
+        validators=[refuse_control_characters],
+    )
+
+    def clean_reference(self):
+        reference = self.cleaned_data["reference"].strip()
+        found = Commitment.objects.filter(reference=reference).first()
+        if found is None:
+            raise forms.ValidationError(
+                f"No commitment has the reference {reference!r}."
+            )
+        return found
+
+    def clean(self):
+        cleaned = super().clean()
+        names = [cleaned.get("coder_a", "").strip(), cleaned.get("coder_b", "").strip()]
+        if any(names) and not all(names):
+            self.add_error(
+                "coder_b" if names[0] else "coder_a",
+                "Name both coders, or neither for any two analysts.",
+            )
+        cleaned["coders"] = names if all(names) else []
+        return cleaned
+
+
+class SettleChooseForm(forms.Form):
+    """A reviewer publishes one of a round's two codings."""
+
+    choose = forms.ModelChoiceField(
+        queryset=Assessment.objects.none(),
+        widget=forms.RadioSelect,
+        label="Publish this coding",
+        error_messages={"required": "Choose the coding to publish."},
+    )
+    comment = forms.CharField(
+        required=False,
+        max_length=2000,
+        validators=[refuse_control_characters],
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Optional: why this one. Both coders read it.",
+    )
+
+    def __init__(self, *args, coding_round, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["choose"].queryset = coding_round.assessments.all()
+        self.fields["choose"].label_from_instance = lambda a: (
+            f"{a.get_status_display()} as of {a.as_of:%-d %b %Y}, by "
+            f"{a.recorded_by.get_username() if a.recorded_by else 'the codebook'}"
+        )
+
+
+class CodingRoundCloseForm(forms.Form):
+    reason = forms.CharField(
+        max_length=2000,
+        validators=[refuse_control_characters],
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Why the round is closed unsettled; its codings are set aside.",
+    )

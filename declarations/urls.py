@@ -3,7 +3,7 @@ from django.views.decorators.http import require_safe
 
 from . import feeds, views
 from .page_cache import public_page
-from .views import analyst, changes, releases, review
+from .views import analyst, changes, coding, releases, review
 
 app_name = "declarations"
 
@@ -76,6 +76,26 @@ urlpatterns += [
         name="review-assessment",
     ),
     path("changes/", public_page(changes.ChangeLogView.as_view()), name="changes"),
+]
+
+# Blind double coding (issue 10, item 5); the review queue /review/ links here.
+urlpatterns += [
+    path("review/coding/", coding.CodingRoundsView.as_view(), name="coding-rounds"),
+    path(
+        "review/coding/open/",
+        coding.CodingRoundOpenView.as_view(),
+        name="coding-round-open",
+    ),
+    path(
+        "review/coding/<int:pk>/settle/",
+        coding.CodingRoundSettleView.as_view(),
+        name="coding-round-settle",
+    ),
+    path(
+        "review/coding/<int:pk>/close/",
+        coding.CodingRoundCloseView.as_view(),
+        name="coding-round-close",
+    ),
 ]
 
 # Open data: the data releases (issue 13); the API is under /api/ (tracker/urls.py).

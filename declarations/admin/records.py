@@ -8,7 +8,7 @@ Here they can be read, never changed.
 
 from django.contrib import admin
 
-from ..models import Assessment, DeadlineRevision, Evidence, SourceCheck
+from ..models import Assessment, CodingRound, DeadlineRevision, Evidence, SourceCheck
 from . import (
     CappedCountPaginator,
     IndexedSearch,
@@ -109,3 +109,35 @@ class AssessmentAdmin(IndexedSearch, ReadOnlyMixin, admin.ModelAdmin):
         "A commitment's reference (or its start), or words of the rationale."
     )
     ordering = ["-recorded_at", "-id"]
+
+    def get_queryset(self, request):
+        # A blind coding is its coder's alone until both are in, here as well.
+        return super().get_queryset(request).visible_to(request.user)
+
+
+@admin.register(CodingRound)
+class CodingRoundAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    """Rounds are opened, settled and closed at /review/coding/; read here."""
+
+    list_display = [
+        "commitment",
+        "opened_at",
+        "opened_by",
+        "coder_a",
+        "coder_b",
+        "both_in_at",
+        "closed_at",
+        "closed_by",
+        "settled_with",
+    ]
+    list_filter = [("closed_at", admin.EmptyFieldListFilter)]
+    list_select_related = [
+        "commitment",
+        "opened_by",
+        "coder_a",
+        "coder_b",
+        "closed_by",
+        "settled_with",
+    ]
+    search_fields = ["commitment__reference"]
+    ordering = ["-opened_at", "-id"]

@@ -12,6 +12,7 @@ from .choices import (
     Role,
     Status,
 )
+from .coding import CodingRound
 from .commitments import Commitment, CommitmentBody
 from .deadlines import Deadline, DeadlineRevision
 from .declarations import Declaration, Paragraph
@@ -25,6 +26,7 @@ __all__ = [
     "Assessment",
     "Body",
     "BodyKind",
+    "CodingRound",
     "Commitment",
     "CommitmentBody",
     "CommitmentKind",

@@ -83,6 +83,7 @@ class Review(models.TextChoices):
     DRAFT = "draft", "Draft, awaiting review"
     PUBLISHED = "published", "Published"
     RETURNED = "returned", "Returned to its author"
+    SET_ASIDE = "set_aside", "Set aside in double coding"
 
     @property
     def definition(self) -> str:
@@ -95,6 +96,10 @@ class Review(models.TextChoices):
             "the figures, the feeds and the downloads.",
             Review.RETURNED: "Sent back to its author with a comment; it never "
             "counts. The author records a new assessment.",
+            Review.SET_ASIDE: "One of two blind codings of a commitment that the "
+            "settling reviewer did not publish (or of a round closed unsettled). "
+            "It stays on the record and counts nowhere; it does count toward the "
+            "inter-coder agreement.",
         }[self]
 
 

@@ -287,10 +287,37 @@ class AssessmentQuerySet(models.QuerySet):
 
     def visible_to(self, user):
         """What the user may read: published ones, and for analysts (who review
-        them) drafts and returned ones too."""
+        them) drafts and returned ones too, except a double-coding round's
+        codings before both are in: those only their own coder sees (blind)."""
         if user is not None and user.has_perm("declarations.review_assessment"):
-            return self
+            return self.filter(
+                models.Q(coding_round__isnull=True)
+                | models.Q(coding_round__both_in_at__isnull=False)
+                | models.Q(recorded_by=user.pk)
+            )
         return self.published()
+
+    def double_coded(self):
+        """The codings of every double-coding round whose two coders are both in,
+        whatever became of them (published, set aside): the inter-coder sample."""
+        return self.filter(
+            coding_round__isnull=False, coding_round__both_in_at__isnull=False
+        )
+
+    def coded_statuses(self) -> list[list[str]]:
+        """The statuses of the double-coded rounds, one list per round (one
+        query): the items of the inter-coder agreement."""
+        by_round: dict[int, list[str]] = {}
+        rows = self.double_coded().order_by().values_list("coding_round", "status")
+        for coding_round, status in rows:
+            by_round.setdefault(coding_round, []).append(status)
+        return list(by_round.values())
+
+    def blind(self):
+        """Codings of rounds still waiting for their second coder."""
+        return self.filter(
+            coding_round__isnull=False, coding_round__both_in_at__isnull=True
+        )
 
     def effective(self):
         """Assessments that no later published correction has replaced."""
@@ -306,9 +333,11 @@ class AssessmentQuerySet(models.QuerySet):
         return self.published().overall().effective()
 
     def awaiting_review(self, reviewer):
-        """Drafts the reviewer may review (anyone's but their own), oldest first."""
+        """Drafts the reviewer may review (anyone's but their own), oldest first.
+        A double-coding round's codings are settled together, not here
+        (``CodingRound.objects.ready_to_settle``)."""
         return (
-            self.filter(review=Review.DRAFT)
+            self.filter(review=Review.DRAFT, coding_round__isnull=True)
             .exclude(recorded_by=reviewer)
             .select_related("commitment", "recorded_by", "member_state", "corrects")
             .prefetch_related("evidence")
@@ -430,6 +459,14 @@ class Assessment(models.Model):
         help_text="For 'superseded', when what replaced it is not a commitment "
         "tracked here: the decision, as its source names it.",
     )
+    coding_round = models.ForeignKey(
+        "declarations.CodingRound",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assessments",
+        help_text="The blind double-coding round this assessment is a coding in.",
+    )
     review = models.CharField(
         max_length=10,
         choices=Review.choices,
@@ -494,6 +531,18 @@ class Assessment(models.Model):
                 name="assessment_corrected_once",
                 violation_error_message="That assessment has already been corrected; "
                 "correct the correction instead.",
+            ),
+            models.UniqueConstraint(
+                fields=["coding_round", "recorded_by"],
+                condition=models.Q(coding_round__isnull=False),
+                name="assessment_one_coding_per_coder",
+                violation_error_message="Each coder records one assessment in a "
+                "double-coding round.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(coding_round__isnull=True)
+                | models.Q(member_state__isnull=True, corrects__isnull=True),
+                name="assessment_coding_is_overall_and_new",
             ),
             models.CheckConstraint(
                 condition=models.Q(review__in=Review.values),

@@ -5,6 +5,7 @@ arguments), so every rule is applied in one place. Each function locks only what
 it changes, and tells the page cache once it has committed.
 """
 
+from .coding import coding_round_close, coding_round_open, coding_round_settle
 from .deadlines import deadline_revise
 from .declarations import (
     ImportRefused,
@@ -42,6 +43,9 @@ __all__ = [
     "StaleAssessment",
     "assessment_record",
     "assessment_review",
+    "coding_round_close",
+    "coding_round_open",
+    "coding_round_settle",
     "commitment_lock",
     "deadline_revise",
     "declaration_import",

@@ -14,7 +14,18 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
-from ..models import Assessment, Body, BodyKind, Commitment, Evidence, Review, Status
+from ..models import (
+    Assessment,
+    Body,
+    BodyKind,
+    CodingRound,
+    Commitment,
+    Evidence,
+    Review,
+    Status,
+)
+from ..models.coding import CODERS_PER_ROUND
+from ..page_cache import pages_changed
 from .status import status_derive
 
 RELATED_FIELDS = [
@@ -44,18 +55,27 @@ class StaleAssessment(ValidationError):
 
 
 def _latest_assessment():
+    # A blind coding is nobody else's news: a form must not be refused as stale
+    # (and show it) because the other coder of a round recorded theirs.
     return (
         Assessment.objects.filter(commitment=models.OuterRef("pk"))
+        .filter(
+            models.Q(coding_round__isnull=True)
+            | models.Q(coding_round__closed_at__isnull=False)
+        )
         .order_by("-recorded_at", "-pk")
         .values("pk")[:1]
     )
 
 
 def commitment_lock(commitment_id: int) -> Commitment:
-    """The commitment, locked until the transaction ends, with its declaration."""
+    """The commitment, locked until the transaction ends, with its declaration
+    and ``open_coding_round_id`` (its open double-coding round, or None)."""
+    open_round = CodingRound.objects.open_for(models.OuterRef("pk")).values("pk")
     return (
         Commitment.objects.select_for_update(no_key=True, of=("self",))
         .select_related("declaration")
+        .annotate(open_coding_round_id=models.Subquery(open_round[:1]))
         .get(pk=commitment_id)
     )
 
@@ -207,6 +227,13 @@ def assessment_record(
     evidence = list(Evidence.objects.filter(pk__in=cited)) if cited else []
     if problem := _evidence_errors(status, evidence, commitment):
         errors["evidence"] = problem
+    coding_round = None
+    if member_state is None and commitment.open_coding_round_id is not None:
+        coding_round = CodingRound.objects.get(pk=commitment.open_coding_round_id)
+    if coding_round is not None and (
+        problem := coding_round_refusal(coding_round, recorded_by, corrects)
+    ):
+        raise ValidationError(problem, code="coding_round")
     if member_state is not None:
         bound = commitment.body_links.filter(
             body=member_state, body__kind=BodyKind.MEMBER_STATE
@@ -251,6 +278,8 @@ def assessment_record(
         raise ValidationError(errors)
     if publish is None:
         publish = not review_required()
+    if coding_round is not None:
+        publish = False  # a coding counts only once its round is settled
     now = timezone.now()
     assessment = Assessment(
         commitment=commitment,
@@ -266,6 +295,7 @@ def assessment_record(
         recorded_at=now,
         review=Review.PUBLISHED if publish else Review.DRAFT,
         published_at=now if publish else None,
+        coding_round=coding_round,
     )
     # The related rows were given as objects, and the database holds the check
     # constraints: validating either again would cost a query each.
@@ -274,9 +304,50 @@ def assessment_record(
     Assessment.evidence.through.objects.bulk_create(
         Assessment.evidence.through(assessment=assessment, evidence=e) for e in evidence
     )
+    if coding_round is not None:
+        coding_round_joined(coding_round, at=now)
     if publish:
         status_derive(commitment_ids=[commitment.pk], locked=True)
     return assessment
+
+
+def coding_round_refusal(coding_round: CodingRound, user, corrects) -> str | None:
+    """Why ``user`` may not record a coding in the open round, if they may not:
+    a named round takes its two coders only, any round one coding from each
+    and two in all, and a coding is a judgement of one's own, not a correction."""
+    coded = set(coding_round.assessments.values_list("recorded_by", flat=True))
+    named = coding_round.named_coder_ids
+    user_id = user.pk if user is not None else None
+    if user_id in coded:
+        return (
+            "You have recorded your coding in this commitment's double-coding "
+            "round; a reviewer settles it. A second one is refused."
+        )
+    if named and user_id not in named:
+        return (
+            "This commitment is being double-coded blind by two named analysts: "
+            "until the round is settled only they record its overall assessment."
+        )
+    if len(coded) >= CODERS_PER_ROUND:
+        return (
+            "Both codings of this commitment's double-coding round are in; it "
+            "awaits settlement by a reviewer (/review/coding/)."
+        )
+    if corrects is not None:
+        return (
+            "In a double-coding round each analyst records an assessment of their "
+            "own: leave 'corrects' empty."
+        )
+    return None
+
+
+def coding_round_joined(coding_round: CodingRound, *, at) -> None:
+    """Mark the round both in once its second coding is saved (the one writer of
+    ``both_in_at``)."""
+    if coding_round.assessments.count() >= CODERS_PER_ROUND:
+        coding_round.both_in_at = at
+        coding_round.save(update_fields=["both_in_at"])
+        pages_changed()  # the methodology page's agreement counts this round
 
 
 REVIEW_PERMISSION = "declarations.review_assessment"
@@ -291,9 +362,14 @@ def assessment_review(
     once."""
     commitment_lock(assessment.commitment_id)
     assessment = (
-        Assessment.objects.select_related("recorded_by", "reviewed_by", "corrects")
+        Assessment.objects.select_related(
+            "recorded_by", "reviewed_by", "corrects", "coding_round"
+        )
         .prefetch_related("evidence")
         .get(pk=assessment.pk)
+    )
+    settling = assessment.coding_round_id is not None and (
+        assessment.coding_round.settled_with_id == assessment.pk
     )
     comment = comment.strip()
     if reviewer is None or not reviewer.has_perm(REVIEW_PERMISSION):
@@ -311,6 +387,13 @@ def assessment_review(
             + (f" by {who}" if who else "")
             + f"{when}. Nothing was changed.",
             code="already_reviewed",
+        )
+    if assessment.coding_round_id is not None and not settling:
+        raise ValidationError(
+            "This assessment is a coding in a double-coding round: a reviewer "
+            "settles the round (/review/coding/), choosing between its codings. "
+            "Nothing was changed.",
+            code="coding_round",
         )
     if assessment.recorded_by_id == reviewer.pk:
         raise ValidationError(

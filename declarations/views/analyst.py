@@ -18,7 +18,7 @@ from django.views.generic import FormView, TemplateView
 
 from .. import services
 from ..forms import AssessmentForm, EvidenceForm, RetractionForm
-from ..models import Assessment, Commitment, Evidence
+from ..models import Assessment, CodingRound, Commitment, Evidence
 from ..models.commitments import REFERENCE_PATTERN
 
 
@@ -83,10 +83,15 @@ class AssessmentCreateView(CommitmentFormView):
         return kwargs
 
     def get_context_data(self, **kwargs):
-        recent = self.commitment.assessments.select_related(
-            "recorded_by", "member_state"
-        ).order_by("-recorded_at", "-pk")[:5]
-        return super().get_context_data(recent_assessments=recent, **kwargs)
+        recent = (
+            self.commitment.assessments.visible_to(self.request.user)
+            .select_related("recorded_by", "member_state")
+            .order_by("-recorded_at", "-pk")[:5]
+        )
+        coding_round = CodingRound.objects.open_for(self.commitment.pk).first()
+        return super().get_context_data(
+            recent_assessments=recent, coding_round=coding_round, **kwargs
+        )
 
     def form_valid(self, form):
         data = form.cleaned_data

@@ -5,7 +5,9 @@ import datetime
 from django.conf import settings
 from django.views.generic import TemplateView
 
+from .. import intercoder
 from ..models import (
+    Assessment,
     Body,
     Confidence,
     DeadlineKind,
@@ -15,6 +17,7 @@ from ..models import (
     FigureTally,
     OverdueBand,
     Precision,
+    Review,
     Role,
     Status,
     scorecards,
@@ -105,5 +108,20 @@ class MethodologyView(AsOfMixin, TemplateView):
             review_required=settings.TRACKER_REVIEW_REQUIRED,
             needing_evidence=[Status(value) for value in Status.needing_evidence()],
             rationale_min_words=RATIONALE_MIN_WORDS,
+            review_states=list(Review),
+            agreement=self.agreement(),
         )
         return context
+
+    def agreement(self) -> dict:
+        """The inter-coder agreement over every double-coded item (one query)."""
+        figures = intercoder.status_agreement(Assessment.objects.coded_statuses())
+        return {
+            "figures": [
+                ("Ordinal, on the ladder", figures["ordinal"]),
+                ("Nominal, over every status", figures["nominal"]),
+            ],
+            "items": figures["nominal"].items,
+            "min_items": intercoder.MIN_ITEMS,
+            "explanation": intercoder.AGREEMENT_EXPLANATION,
+        }

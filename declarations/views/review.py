@@ -11,6 +11,7 @@ from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, F, OuterRef, Prefetch
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.functional import cached_property
 from django.views.generic import FormView, TemplateView
 
 from .. import services
@@ -116,10 +117,13 @@ class ReviewAssessmentView(PermissionRequiredMixin, FormView):
     form_class = ReviewForm
     template_name = "declarations/analyst/review_assessment.html"
 
-    def setup(self, request, *args, **kwargs):
-        super().setup(request, *args, **kwargs)
-        self.assessment = get_object_or_404(
-            Assessment.objects.select_related(
+    @cached_property
+    def assessment(self):
+        # Read once the permission is checked (PermissionRequiredMixin.dispatch),
+        # and never another coder's blind coding (visible_to keeps it out).
+        return get_object_or_404(
+            Assessment.objects.visible_to(self.request.user)
+            .select_related(
                 "commitment__declaration",
                 "commitment__paragraph",
                 "recorded_by",
@@ -127,13 +131,14 @@ class ReviewAssessmentView(PermissionRequiredMixin, FormView):
                 "member_state",
                 "corrects",
                 "superseded_by",
-            ).prefetch_related(
+            )
+            .prefetch_related(
                 Prefetch(
                     "evidence",
                     Evidence.objects.select_related("logged_by", "retracted_by"),
                 )
             ),
-            pk=kwargs["pk"],
+            pk=self.kwargs["pk"],
         )
 
     def get_context_data(self, **kwargs):
