@@ -12,7 +12,7 @@ from .choices import (
     Role,
     Status,
 )
-from .commitments import Commitment, CommitmentBody
+from .commitments import Commitment, CommitmentBody, ReferenceAlias
 from .deadlines import Deadline, DeadlineRevision
 from .declarations import Declaration, Paragraph
 from .proposals import CommitmentProposal, ProposalStatus, ProposedBody
@@ -43,6 +43,7 @@ __all__ = [
     "Precision",
     "ProposalStatus",
     "ProposedBody",
+    "ReferenceAlias",
     "Review",
     "Role",
     "Scope",
