@@ -6,6 +6,33 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
+# A published commitment is withdrawn with a reason, never deleted: editors lose
+# the permission to delete one (the admin refuses it for everyone).
+
+
+def revoke_commitment_deletion(apps, schema_editor):
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    group = Group.objects.filter(name="Editors").first()
+    if group is not None:
+        group.permissions.remove(
+            *Permission.objects.filter(
+                content_type__app_label="declarations", codename="delete_commitment"
+            )
+        )
+
+
+def restore_commitment_deletion(apps, schema_editor):
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    group = Group.objects.filter(name="Editors").first()
+    if group is not None:
+        group.permissions.add(
+            *Permission.objects.filter(
+                content_type__app_label="declarations", codename="delete_commitment"
+            )
+        )
+
 
 class Migration(migrations.Migration):
 
@@ -80,4 +107,5 @@ class Migration(migrations.Migration):
             model_name='referencealias',
             constraint=models.CheckConstraint(condition=models.Q(('reason', ''), _negated=True), name='reference_alias_has_reason'),
         ),
+        migrations.RunPython(revoke_commitment_deletion, restore_commitment_deletion),
     ]
