@@ -478,7 +478,7 @@ class CommitmentAdmin(DerivesFromTheCodebook, SimpleHistoryAdmin):
                 **self.admin_site.each_context(request),
                 "title": "Withdraw commitments",
                 "opts": self.model._meta,
-                "commitments": standing.only("pk", "reference", "title"),
+                "commitments": standing,
                 "form": form,
                 "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
             },
@@ -488,7 +488,6 @@ class CommitmentAdmin(DerivesFromTheCodebook, SimpleHistoryAdmin):
         return (
             super()
             .get_queryset(request)
-            .select_related("withdrawn_by")
             .with_status_as_of(timezone.localdate())
             .prefetch_related(
                 Prefetch(
