@@ -115,8 +115,6 @@ def test_the_database_requires_the_reason_of_a_withdrawal(council):
     commitment = overdue_commitment("AST2005-07", council)
     with pytest.raises(IntegrityError), transaction.atomic():
         Commitment.objects.filter(pk=commitment.pk).update(withdrawn_at=timezone.now())
-    with pytest.raises(IntegrityError), transaction.atomic():
-        Commitment.objects.filter(pk=commitment.pk).update(withdrawal_reason="Why")
 
 
 def test_the_page_of_a_withdrawn_commitment_answers_410_with_reason_and_history(

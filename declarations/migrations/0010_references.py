@@ -87,7 +87,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='commitment',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('withdrawal_reason', ''), ('withdrawn_at__isnull', True)), models.Q(('withdrawn_at__isnull', False), models.Q(('withdrawal_reason', ''), _negated=True)), _connector='OR'), name='commitment_withdrawal_has_reason', violation_error_message='A withdrawn commitment says why it was withdrawn, and only a withdrawn one has a withdrawal reason.'),
+            constraint=models.CheckConstraint(condition=models.Q(('withdrawn_at__isnull', True), models.Q(('withdrawal_reason', ''), _negated=True), _connector='OR'), name='commitment_withdrawal_has_reason', violation_error_message='A withdrawn commitment says why it was withdrawn.'),
         ),
         migrations.AddField(
             model_name='referencealias',

@@ -533,14 +533,11 @@ class Commitment(models.Model):
                 name="commitment_kind_valid",
             ),
             models.CheckConstraint(
-                condition=models.Q(withdrawn_at__isnull=True, withdrawal_reason="")
-                | (
-                    models.Q(withdrawn_at__isnull=False)
-                    & ~models.Q(withdrawal_reason="")
-                ),
+                condition=models.Q(withdrawn_at__isnull=True)
+                | ~models.Q(withdrawal_reason=""),
                 name="commitment_withdrawal_has_reason",
                 violation_error_message="A withdrawn commitment says why it was "
-                "withdrawn, and only a withdrawn one has a withdrawal reason.",
+                "withdrawn.",
             ),
         ]
         indexes = [
