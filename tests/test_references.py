@@ -216,3 +216,19 @@ def test_the_admin_refuses_a_taken_reference_naming_the_field(client, editor):
     response = client.post(add, new)
     assert "reference" in response.context["adminform"].form.errors
     assert Commitment.objects.filter(reference="AST2005-5").count() == 0
+
+
+def test_a_proposal_never_takes_a_former_reference(renamed, editor):
+    declaration = renamed.declaration
+    declaration.reference_prefix = "AST2005"
+    declaration.save()
+    services.commitment_rename(
+        commitment=renamed, reference="AST2005-09", by=editor, reason="Paragraph 9."
+    )
+    # AST2005-05 is free as a reference, but was published: the next is 05b.
+    assert services.next_reference(declaration=declaration, paragraph_number=5) == (
+        "AST2005-05b"
+    )
+    with pytest.raises(ValidationError) as refused:
+        services.reference_available(reference="AST2005-05", commitment=None)
+    assert "redirects to it" in refused.value.message_dict["reference"][0]
