@@ -4,6 +4,7 @@ from django.views.decorators.http import require_safe
 from . import feeds, views
 from .page_cache import public_page
 from .views import analyst, changes, coding, releases, review
+from .views.commitments import follows_former_references
 
 app_name = "declarations"
 
@@ -16,7 +17,7 @@ urlpatterns = [
     ),
     path(
         "commitments/<str:reference>/",
-        public_page(views.CommitmentDetailView.as_view()),
+        follows_former_references(public_page(views.CommitmentDetailView.as_view())),
         name="commitment-detail",
     ),
     path("bodies/", public_page(views.BodyListView.as_view()), name="body-list"),
@@ -55,12 +56,12 @@ urlpatterns = [
 urlpatterns += [
     path(
         "commitments/<str:reference>/evidence/new/",
-        analyst.EvidenceCreateView.as_view(),
+        follows_former_references(analyst.EvidenceCreateView.as_view()),
         name="evidence-create",
     ),
     path(
         "commitments/<str:reference>/assess/",
-        analyst.AssessmentCreateView.as_view(),
+        follows_former_references(analyst.AssessmentCreateView.as_view()),
         name="assessment-create",
     ),
     path(

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import Prefetch
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -34,6 +35,7 @@ from ..models import (
     Status,
 )
 from ..page_cache import pages_changed
+from .editing import CommitmentAdminForm, FreshForm, WithdrawalForm
 
 
 class DerivesFromTheCodebook:
@@ -145,6 +147,7 @@ class ParagraphInline(admin.TabularInline):
 
 @admin.register(Declaration)
 class DeclarationAdmin(DerivesFromTheCodebook, SimpleHistoryAdmin):
+    form = FreshForm
     list_display = ["title", "place", "date", "reference_prefix", "slug", "imported_at"]
     search_fields = ["title", "place", "source", "slug"]
     date_hierarchy = "date"
@@ -181,6 +184,7 @@ class DeclarationAdmin(DerivesFromTheCodebook, SimpleHistoryAdmin):
 
 @admin.register(Paragraph)
 class ParagraphAdmin(DerivesFromTheCodebook, admin.ModelAdmin):
+    form = FreshForm
     list_display = ["__str__", "declaration", "section", "text"]
     list_filter = ["declaration"]
     list_select_related = ["declaration"]
@@ -193,6 +197,7 @@ class ParagraphAdmin(DerivesFromTheCodebook, admin.ModelAdmin):
 
 @admin.register(Body)
 class BodyAdmin(DerivesFromTheCodebook, SimpleHistoryAdmin):
+    form = FreshForm
     list_display = ["name", "short_name", "kind", "parent"]
     list_filter = ["kind"]
     list_select_related = ["parent"]
@@ -292,6 +297,10 @@ class DeadlineForm(forms.ModelForm):
         return cleaned
 
 
+class DeadlineAdminForm(FreshForm, DeadlineForm):
+    pass
+
+
 class DeadlineInline(admin.StackedInline):
     model = Deadline
     form = DeadlineForm
@@ -363,13 +372,117 @@ class CommitmentAdmin(DerivesFromTheCodebook, SimpleHistoryAdmin):
     paginator = CappedCountPaginator
     show_full_result_count = False
     autocomplete_fields = ["declaration", "paragraph"]
-    readonly_fields = ["status_today", "status_since"]
+    form = CommitmentAdminForm
+    readonly_fields = [
+        "status_today",
+        "status_since",
+        "former_references",
+        "withdrawal",
+    ]
     fieldsets = [
-        (None, {"fields": ["declaration", "paragraph", "reference", "title", "kind"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "declaration",
+                    "paragraph",
+                    "reference",
+                    "reference_reason",
+                    "former_references",
+                    "title",
+                    "kind",
+                    "seen_version",
+                ]
+            },
+        ),
         ("Text", {"fields": ["quote", "theme", "notes"]}),
-        ("Status (derived from the assessments)", {"fields": readonly_fields}),
+        (
+            "Status (derived from the assessments)",
+            {"fields": ["status_today", "status_since", "withdrawal"]},
+        ),
     ]
     inlines = [CommitmentBodyInline, DeadlineInline, EvidenceInline, AssessmentInline]
+    actions = ["withdraw_selected"]
+
+    def has_delete_permission(self, request, obj=None):
+        # A published commitment is withdrawn with a reason, never deleted.
+        return False
+
+    def save_model(self, request, obj, form, change):
+        if change and form.renames():
+            services.commitment_rename(
+                commitment=obj,
+                reference=obj.reference,
+                by=request.user,
+                reason=form.cleaned_data["reference_reason"],
+            )
+        else:
+            super().save_model(request, obj, form, change)
+
+    @admin.display(description="former references")
+    def former_references(self, obj):
+        aliases = list(obj.aliases.all()) if obj.pk else []
+        if not aliases:
+            return "—"
+        return "; ".join(
+            f"{a.old_reference} (until {timezone.localtime(a.changed_at):%-d %b %Y}: "
+            f"{a.reason})"
+            for a in aliases
+        )
+
+    @admin.display(description="withdrawn")
+    def withdrawal(self, obj):
+        if obj.withdrawn_at is None:
+            return (
+                "No. To withdraw it, select it in the list and choose "
+                "“Withdraw the selected commitments”."
+            )
+        who = obj.withdrawn_by.get_username() if obj.withdrawn_by else "—"
+        return (
+            f"Withdrawn on {timezone.localtime(obj.withdrawn_at):%-d %B %Y} by "
+            f"{who}: {obj.withdrawal_reason}"
+        )
+
+    @admin.action(
+        description="Withdraw the selected commitments (with a reason)",
+        permissions=["change"],
+    )
+    def withdraw_selected(self, request, queryset):
+        standing = queryset.standing()
+        form = WithdrawalForm(request.POST if "apply" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            withdrawn = []
+            for commitment in standing:
+                try:
+                    services.commitment_withdraw(
+                        commitment=commitment,
+                        by=request.user,
+                        reason=form.cleaned_data["reason"],
+                    )
+                except ValidationError as error:
+                    self.message_user(request, " ".join(error.messages), messages.ERROR)
+                else:
+                    withdrawn.append(commitment.reference)
+            if withdrawn:
+                self.message_user(
+                    request,
+                    f"Withdrawn: {', '.join(withdrawn)}. Their pages now answer "
+                    "410 with the reason.",
+                    messages.SUCCESS,
+                )
+            return None
+        return TemplateResponse(
+            request,
+            "admin/declarations/commitment/withdraw_selected.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "Withdraw commitments",
+                "opts": self.model._meta,
+                "commitments": standing,
+                "form": form,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
 
     def get_queryset(self, request):
         return (
@@ -458,7 +571,7 @@ class DeadlineRevisionInline(ReadOnlyMixin, admin.TabularInline):
 
 @admin.register(Deadline)
 class DeadlineAdmin(DerivesFromTheCodebook, SimpleHistoryAdmin):
-    form = DeadlineForm
+    form = DeadlineAdminForm
     list_display = ["commitment", "wording", "kind", "window_display", "precision"]
     list_filter = ["kind", "precision"]
     list_select_related = ["commitment"]
@@ -467,7 +580,7 @@ class DeadlineAdmin(DerivesFromTheCodebook, SimpleHistoryAdmin):
     inlines = [DeadlineRevisionInline]
 
     def get_fields(self, request, obj=None):
-        fields = ["commitment", *DeadlineForm.Meta.fields, "reason"]
+        fields = ["commitment", *DeadlineForm.Meta.fields, "reason", "seen_version"]
         return fields
 
     def affected(self, obj):

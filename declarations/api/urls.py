@@ -10,6 +10,7 @@ from django.urls import path
 from django.utils.decorators import decorator_from_middleware
 from drf_spectacular.views import SpectacularJSONAPIView
 
+from ..views.commitments import follows_former_references
 from . import docs, views
 
 app_name = "api"
@@ -17,8 +18,11 @@ app_name = "api"
 conditional = decorator_from_middleware(ConditionalGetMiddleware)
 
 
-def endpoints(prefix: str, name: str, viewset, detail: str | None = None) -> list:
-    """The list at ``prefix`` and, given a converter, each record under it."""
+def endpoints(
+    prefix: str, name: str, viewset, detail: str | None = None, wrap=None
+) -> list:
+    """The list at ``prefix`` and, given a converter, each record under it
+    (through ``wrap``, if given)."""
     found = [
         path(
             f"{prefix}/",
@@ -27,10 +31,11 @@ def endpoints(prefix: str, name: str, viewset, detail: str | None = None) -> lis
         )
     ]
     if detail:
+        record = conditional(viewset.as_view({"get": "retrieve"}, basename=name))
         found.append(
             path(
                 f"{prefix}/<{detail}>/",
-                conditional(viewset.as_view({"get": "retrieve"}, basename=name)),
+                wrap(record) if wrap else record,
                 name=f"{name}-detail",
             )
         )
@@ -44,7 +49,13 @@ urlpatterns = [
     *endpoints("declarations", "declaration", views.DeclarationViewSet, "slug:slug"),
     *endpoints("paragraphs", "paragraph", views.ParagraphViewSet),
     *endpoints("bodies", "body", views.BodyViewSet, "slug:slug"),
-    *endpoints("commitments", "commitment", views.CommitmentViewSet, "str:reference"),
+    *endpoints(
+        "commitments",
+        "commitment",
+        views.CommitmentViewSet,
+        "str:reference",
+        wrap=follows_former_references,
+    ),
     *endpoints("evidence", "evidence", views.EvidenceViewSet, "int:pk"),
     *endpoints("assessments", "assessment", views.AssessmentViewSet, "int:pk"),
     *endpoints(

@@ -277,6 +277,20 @@ class CommitmentViewSet(PublicReadViewSet):
             commitments = commitments.existing_on(as_of)
         return commitments
 
+    def retrieve(self, request, *args, **kwargs):
+        commitment = self.get_object()
+        if commitment.is_withdrawn:
+            return Response(
+                {
+                    "detail": f"{commitment.reference} was withdrawn.",
+                    "withdrawn_at": commitment.withdrawn_at,
+                    "withdrawal_reason": commitment.withdrawal_reason,
+                    "url": request.build_absolute_uri(commitment.get_absolute_url()),
+                },
+                status=410,
+            )
+        return Response(self.get_serializer(commitment).data)
+
 
 @extend_schema_view(
     list=extend_schema(summary="Evidence, by number (the order it was logged in)"),

@@ -441,6 +441,16 @@ TABLES: tuple[Table, ...] = (
                 "The date the status is judged on: the release date.",
                 required=True,
             ),
+            Column(
+                "withdrawn_at",
+                "withdrawn_at",
+                "datetime",
+                "When an editor withdrew it (UTC); empty while it stands. A "
+                "withdrawn commitment is left out of the tracker's lists and "
+                "figures, and kept here with its record.",
+            ),
+            username("withdrawn_by", "withdrew it"),
+            Column("withdrawal_reason", "withdrawal_reason", "string", "Why it was."),
         ),
         primary_key=("reference",),
         foreign_keys=(

@@ -13,7 +13,7 @@ from .choices import (
     Status,
 )
 from .coding import CodingRound
-from .commitments import Commitment, CommitmentBody
+from .commitments import Commitment, CommitmentBody, ReferenceAlias
 from .deadlines import Deadline, DeadlineRevision
 from .declarations import Declaration, Paragraph
 from .proposals import CommitmentProposal, ProposalStatus, ProposedBody
@@ -46,6 +46,7 @@ __all__ = [
     "Precision",
     "ProposalStatus",
     "ProposedBody",
+    "ReferenceAlias",
     "Review",
     "Role",
     "Scope",

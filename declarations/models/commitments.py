@@ -59,14 +59,20 @@ def _body_links() -> models.Prefetch:
 
 
 class CommitmentQuerySet(models.QuerySet):
+    def standing(self):
+        """Commitments not withdrawn: the only ones the public lists, counts,
+        feeds and exports (a withdrawn one keeps its page, answering 410, and
+        its rows in the data release)."""
+        return self.filter(withdrawn_at__isnull=True)
+
     def existing_on(self, as_of: datetime.date):
-        """Commitments of declarations adopted on or before the date: on an
-        earlier date a commitment did not exist yet, so it is neither listed nor
-        counted. (No declaration is dated after today, so from today on that is
-        every commitment, with no filter to apply.)"""
+        """Standing commitments of declarations adopted on or before the date: on
+        an earlier date a commitment did not exist yet, so it is neither listed
+        nor counted. (No declaration is dated after today, so from today on that
+        is every standing commitment.)"""
         if as_of >= timezone.localdate():
-            return self
-        return self.filter(derived__declared_on__lte=as_of)
+            return self.standing()
+        return self.standing().filter(derived__declared_on__lte=as_of)
 
     def owned_by(self, body, role: str | None = None):
         """Commitments a body is party to, in any role or in the given one."""
@@ -208,8 +214,10 @@ class CommitmentQuerySet(models.QuerySet):
         return self.filter(derived__earliest__isnull=False)
 
     def themes(self):
-        """The distinct themes, alphabetically."""
-        return self.order_by("theme").values_list("theme", flat=True).distinct()
+        """The distinct themes of standing commitments, alphabetically."""
+        return (
+            self.standing().order_by("theme").values_list("theme", flat=True).distinct()
+        )
 
     def with_last_evidence(self, as_of: datetime.date):
         """Annotate ``last_evidence_on``: latest standing evidence up to the date."""
@@ -428,14 +436,19 @@ class CommitmentQuerySet(models.QuerySet):
     def for_reader(self, as_of: datetime.date):
         """Commitments to highlight in the reader: paragraph and status on the date."""
         return (
-            self.select_related("paragraph")
+            self.standing()
+            .select_related("paragraph")
             .with_status_as_of(as_of)
             .in_document_order()
         )
 
     def for_calendar(self):
         """Commitments with a due window, soonest first: the calendar's order."""
-        return self.with_dated_window().order_by("derived__earliest", "reference", "pk")
+        return (
+            self.standing()
+            .with_dated_window()
+            .order_by("derived__earliest", "reference", "pk")
+        )
 
     def calendar_rows(self):
         """What the calendar writes of each commitment, as plain values (no model
@@ -515,6 +528,20 @@ class Commitment(models.Model):
     bodies = models.ManyToManyField(
         "declarations.Body", through="CommitmentBody", related_name="commitments"
     )
+    # Withdrawn, never deleted (services.commitment_withdraw): the page stays,
+    # answering 410 with the reason and the record.
+    withdrawn_at = models.DateTimeField(null=True, blank=True, editable=False)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    withdrawal_reason = models.TextField(
+        blank=True, editable=False, validators=[refuse_control_characters]
+    )
     history = HistoricalRecords()
     objects = CommitmentQuerySet.as_manager()
 
@@ -534,6 +561,13 @@ class Commitment(models.Model):
             models.CheckConstraint(
                 condition=models.Q(kind__in=CommitmentKind.values),
                 name="commitment_kind_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(withdrawn_at__isnull=True)
+                | ~models.Q(withdrawal_reason=""),
+                name="commitment_withdrawal_has_reason",
+                violation_error_message="A withdrawn commitment says why it was "
+                "withdrawn.",
             ),
         ]
         indexes = [
@@ -555,6 +589,10 @@ class Commitment(models.Model):
 
     def get_absolute_url(self):
         return object_url("declarations:commitment-detail", self.reference)
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
 
     def clean(self):
         errors = {}
@@ -604,3 +642,39 @@ class CommitmentBody(models.Model):
 
     def __str__(self):
         return f"{self.body} ({self.get_role_display()})"
+
+
+class ReferenceAlias(models.Model):
+    """A reference a commitment was published under before an editor corrected
+    it (services.commitment_rename): every URL with it answers 301 to the
+    commitment's current one, so a citation never breaks."""
+
+    old_reference = models.CharField(max_length=40, unique=True)
+    commitment = models.ForeignKey(
+        Commitment, on_delete=models.PROTECT, related_name="aliases"
+    )
+    changed_at = models.DateTimeField(default=timezone.now)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reason = models.TextField(validators=[refuse_control_characters])
+
+    class Meta:
+        verbose_name = "former reference"
+        ordering = ["commitment", "-changed_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(old_reference__regex=REFERENCE_PATTERN),
+                name="reference_alias_format",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(reason=""), name="reference_alias_has_reason"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.old_reference} → {self.commitment.reference}"

@@ -48,17 +48,23 @@ class EvidenceQuerySet(models.QuerySet):
         return self.order_by("-logged_at", "-pk")
 
     def up_to(self, as_of):
-        """Standing evidence of events on or before the date, latest event first."""
+        """Standing evidence of events on or before the date, of standing
+        commitments, latest event first."""
         return (
             self.standing()
-            .filter(event_date__lte=as_of)
+            .filter(event_date__lte=as_of, commitment__withdrawn_at__isnull=True)
             .select_related("commitment")
             .order_by("-event_date", "-logged_at", "-pk")
         )
 
     def for_feed(self):
-        """Evidence newest logged first, retracted too, with its commitment."""
-        return self.select_related("commitment").newest_first()
+        """Evidence newest logged first, retracted too, with its commitment (of
+        standing commitments: a withdrawn one leaves the feeds)."""
+        return (
+            self.filter(commitment__withdrawn_at__isnull=True)
+            .select_related("commitment")
+            .newest_first()
+        )
 
     def for_timeline(self):
         """Evidence in event order, with who logged and retracted it."""
@@ -365,9 +371,10 @@ class AssessmentQuerySet(models.QuerySet):
 
     def for_feed(self):
         """Published assessments, newest published first, with commitment and
-        member state."""
+        member state (of standing commitments: a withdrawn one leaves the feeds)."""
         return (
             self.published()
+            .filter(commitment__withdrawn_at__isnull=True)
             .select_related("commitment", "member_state")
             .order_by("-published_at", "-pk")
         )

@@ -5,6 +5,14 @@ arguments), so every rule is applied in one place. Each function locks only what
 it changes, and tells the page cache once it has committed.
 """
 
+from .codebook import (
+    StaleEdit,
+    codebook_version,
+    commitment_rename,
+    commitment_withdraw,
+    reference_available,
+    refuse_stale_edit,
+)
 from .coding import coding_round_close, coding_round_open, coding_round_settle
 from .deadlines import deadline_revise
 from .declarations import (
@@ -41,12 +49,16 @@ __all__ = [
     "ImportRefused",
     "ImportResult",
     "StaleAssessment",
+    "StaleEdit",
     "assessment_record",
     "assessment_review",
+    "codebook_version",
     "coding_round_close",
     "coding_round_open",
     "coding_round_settle",
     "commitment_lock",
+    "commitment_rename",
+    "commitment_withdraw",
     "deadline_revise",
     "declaration_import",
     "default_reference_prefix",
@@ -60,6 +72,8 @@ __all__ = [
     "proposal_reject",
     "proposals_for",
     "proposals_store",
+    "reference_available",
+    "refuse_stale_edit",
     "review_required",
     "source_checks_record",
     "status_derive",

@@ -23,7 +23,9 @@ from ..models import (
     Declaration,
     ProposalStatus,
     ProposedBody,
+    ReferenceAlias,
 )
+from .codebook import reference_available
 from .status import status_derive
 
 DEADLINE_FIELDS = (
@@ -123,6 +125,10 @@ def next_reference(*, declaration: Declaration, paragraph_number: int) -> str:
         Commitment.objects.filter(reference__startswith=base).values_list(
             "reference", flat=True
         )
+    ) | set(  # a former reference is never reused either
+        ReferenceAlias.objects.filter(old_reference__startswith=base).values_list(
+            "old_reference", flat=True
+        )
     )
     letters = [
         ref[len(base) :] for ref in taken if re.fullmatch(r"[a-z]?", ref[len(base) :])
@@ -194,6 +200,7 @@ def proposal_accept(
             f"and accepted by {who} on {when:%Y-%m-%d}. {proposal.note}"
         ).strip(),
     )
+    reference_available(reference=commitment.reference, commitment=None)
     commitment.full_clean()
     commitment._history_user = accepted_by
     commitment.save()

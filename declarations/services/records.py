@@ -80,6 +80,15 @@ def commitment_lock(commitment_id: int) -> Commitment:
     )
 
 
+def _refuse_withdrawn(commitment: Commitment) -> None:
+    if commitment.withdrawn_at is not None:
+        raise ValidationError(
+            f"{commitment.reference} was withdrawn: its record is kept as it "
+            "stood, and nothing more is logged or assessed.",
+            code="withdrawn",
+        )
+
+
 def _not_in_future(value: datetime.date, field: str, what: str) -> None:
     if value > timezone.localdate():
         raise ValidationError({field: f"The {what} cannot be in the future."})
@@ -89,6 +98,7 @@ def _not_in_future(value: datetime.date, field: str, what: str) -> None:
 def evidence_log(*, commitment: Commitment, logged_by, **fields) -> Evidence:
     """Validate and save one piece of evidence for a commitment."""
     commitment = commitment_lock(commitment.pk)
+    _refuse_withdrawn(commitment)
     evidence = Evidence(commitment=commitment, logged_by=logged_by, **fields)
     evidence.full_clean()
     _not_in_future(evidence.event_date, "event_date", "event date")
@@ -205,6 +215,7 @@ def assessment_record(
     stale.
     """
     commitment = commitment_lock(commitment.pk)
+    _refuse_withdrawn(commitment)
     if expected_latest_id is not ...:
         # Read after the lock is held, in a statement of its own: a writer that
         # waited for the lock must see what the one before it committed (the

@@ -67,6 +67,7 @@ class _Source:
     latest: datetime.date | None
     last_evidence_on: datetime.date | None
     tallied: str | None  # what its current state added to the tallies
+    withdrawn_at: datetime.datetime | None  # a withdrawn one is counted nowhere
     links: list = dataclasses.field(default_factory=list)
     history: list = dataclasses.field(default_factory=list)
     ancestry: dict = dataclasses.field(default_factory=dict)
@@ -162,6 +163,7 @@ def _sources(commitments) -> dict[int, _Source]:
             "deadline__latest",
             "last_evidence_on",
             "derived__tallied",
+            "withdrawn_at",
         )
     )
     sources = {row[0]: _Source(*row) for row in rows}
@@ -219,7 +221,7 @@ def _write(sources, today, *, deltas: bool, counts: Counter | None = None) -> in
         # (its window has closed or it has none).
         settled = source.latest is None or source.latest < today
         tallied = ""
-        if settled:
+        if settled and source.withdrawn_at is None:
             klass = tally_class(status, source.latest, implemented)
             scopes = scope_keys(source.declaration_id, source.links, source.ancestry)
             tallied = "|".join([*klass, " ".join(scopes)])

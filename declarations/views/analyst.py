@@ -31,7 +31,9 @@ class CommitmentFormView(PermissionRequiredMixin, FormView):
         if not re.fullmatch(REFERENCE_PATTERN, kwargs["reference"]):
             raise Http404("There is no commitment with this reference.")
         self.commitment = get_object_or_404(
-            Commitment.objects.select_related("declaration", "paragraph", "deadline"),
+            Commitment.objects.standing().select_related(
+                "declaration", "paragraph", "deadline"
+            ),
             reference=kwargs["reference"],
         )
 

@@ -1,14 +1,16 @@
 """The commitment table and each commitment's page."""
 
+import functools
 import re
 
 from django.core.paginator import InvalidPage, Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponsePermanentRedirect
+from django.urls import reverse
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
 from ..filters import CommitmentFilter
-from ..models import Assessment, BodyKind, Commitment, Role
+from ..models import Assessment, BodyKind, Commitment, ReferenceAlias, Role
 from ..models.commitments import REFERENCE_PATTERN
 from ..tables import CommitmentTable
 from ..templatetags.reader import quote_segments
@@ -17,6 +19,44 @@ from .listing import PublicListMixin
 
 RECORD_PER_PAGE = 50  # evidence or assessments on a commitment's page
 STATE_ASSESSMENTS_SHOWN = 100
+
+
+def _moved(request, reference: str):
+    """A 301 to the same URL under the commitment's current reference, if
+    ``reference`` is one it was published under before."""
+    if not re.fullmatch(REFERENCE_PATTERN, reference):
+        return None
+    current = (
+        ReferenceAlias.objects.filter(old_reference=reference)
+        .values_list("commitment__reference", flat=True)
+        .first()
+    )
+    if current is None:
+        return None
+    match = request.resolver_match
+    url = reverse(match.view_name, kwargs={**match.kwargs, "reference": current})
+    query = request.META.get("QUERY_STRING", "")
+    return HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)
+
+
+def follows_former_references(view):
+    """Decorate a view of /commitments/<reference>/...: where no commitment has
+    the reference but one was published under it, answer 301 to its current
+    URL. Costs a query only on the way to a 404."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, reference, **kwargs):
+        try:
+            response = view(request, *args, reference=reference, **kwargs)
+        except Http404:
+            if moved := _moved(request, reference):
+                return moved
+            raise
+        if response.status_code == 404 and (moved := _moved(request, reference)):
+            return moved
+        return response
+
+    return wrapped
 
 
 class CommitmentListView(PublicListMixin, FilterView):
@@ -55,6 +95,12 @@ class CommitmentDetailView(AsOfMixin, DetailView):
                 f"There is no commitment with the reference "
                 f"“{self.kwargs['reference']}”."
             ) from None
+
+    def render_to_response(self, context, **response_kwargs):
+        if self.object.is_withdrawn:
+            # Gone: the page says when and why, and keeps the record.
+            response_kwargs.setdefault("status", 410)
+        return super().render_to_response(context, **response_kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -126,6 +172,12 @@ class CommitmentDetailView(AsOfMixin, DetailView):
     def analyst_actions(self, evidence):
         """What the signed-in user may do here: log, assess, retract their own."""
         user = self.request.user
+        if self.object.is_withdrawn:
+            return {
+                "can_log_evidence": False,
+                "can_assess": False,
+                "retractable_ids": (),
+            }
         can_log = user.has_perm("declarations.add_evidence")
         retractable = set()
         if can_log:

@@ -142,7 +142,7 @@ class DeclarationDetailView(AsOfMixin, DetailView):
                 )
             ],
             commitments=commitments,
-            commitment_count=declaration.commitments.count(),
+            commitment_count=declaration.commitments.standing().count(),
             reader_page=page,
             reader_page_count=len(pages),
             first_paragraph=first,
