@@ -6,6 +6,8 @@ from .choices import (
     DatePrecision,
     DeadlineKind,
     Direction,
+    LinkState,
+    LinkType,
     OverdueBand,
     Precision,
     Review,
@@ -15,6 +17,7 @@ from .choices import (
 from .commitments import Commitment, CommitmentBody
 from .deadlines import Deadline, DeadlineRevision
 from .declarations import Declaration, Paragraph
+from .links import CommitmentLink
 from .proposals import CommitmentProposal, ProposalStatus, ProposedBody
 from .records import Assessment, Evidence
 from .status import CommitmentState, StatusPeriod
@@ -27,6 +30,7 @@ __all__ = [
     "Commitment",
     "CommitmentBody",
     "CommitmentKind",
+    "CommitmentLink",
     "CommitmentProposal",
     "CommitmentState",
     "Confidence",
@@ -38,6 +42,8 @@ __all__ = [
     "Direction",
     "Evidence",
     "FigureTally",
+    "LinkState",
+    "LinkType",
     "OverdueBand",
     "Paragraph",
     "Precision",

@@ -8,7 +8,7 @@ from django.views.generic import DetailView
 from django_filters.views import FilterView
 
 from ..filters import CommitmentFilter
-from ..models import Assessment, BodyKind, Commitment, Role
+from ..models import Assessment, BodyKind, Commitment, CommitmentLink, Role
 from ..models.commitments import REFERENCE_PATTERN
 from ..tables import CommitmentTable
 from ..templatetags.reader import quote_segments
@@ -95,6 +95,8 @@ class CommitmentDetailView(AsOfMixin, DetailView):
             chart_points=assessments.overall().only("as_of", "status", "member_state"),
             in_force_id=in_force_id,
             member_states=[(s, state_assessments.get(s.pk)) for s in states],
+            links=CommitmentLink.objects.views_for(commitment),
+            chain=CommitmentLink.objects.chain(commitment, self.as_of),
         )
         evidence_page = self.page_of(
             commitment.evidence.for_timeline(), "evidence_page", "evidence"

@@ -13,12 +13,15 @@ from ..models import (
     Direction,
     Evidence,
     FigureTally,
+    LinkState,
+    LinkType,
     OverdueBand,
     Precision,
     Role,
     Status,
     scorecards,
 )
+from ..models.links import CHAIN_STEPS
 from ..models.scorecards import Timeliness
 from ..services.records import CORRECTION_POLICY
 from .as_of import AsOfMixin
@@ -101,5 +104,9 @@ class MethodologyView(AsOfMixin, TemplateView):
             scorecard_roles=scorecards.SCORECARD_ROLE_NOTE,
             example=overdue_example(settings.TRACKER_DUE_SOON_DAYS),
             correction_policy=CORRECTION_POLICY,
+            link_types=list(LinkType),
+            link_states=list(LinkState),
+            chain_steps=CHAIN_STEPS,
+            sub_bodies_note=scorecards.SUB_BODIES_NOTE,
         )
         return context
