@@ -18,12 +18,14 @@ from .models import (
     Body,
     BodyKind,
     Commitment,
+    CommitmentLink,
     Confidence,
     DeadlineKind,
     DeadlineRevision,
     Declaration,
     Direction,
     Evidence,
+    LinkType,
     OverdueBand,
     Paragraph,
     Role,
@@ -445,3 +447,26 @@ class DeadlineRevisionFilter(django_filters.FilterSet):
 
     def __init__(self, *args, as_of=None, **kwargs):
         super().__init__(*args, **kwargs)
+
+
+class CommitmentLinkFilter(django_filters.FilterSet):
+    commitment = KeyChoiceFilter(
+        queryset=Commitment.objects.all(),
+        to_field_name="reference",
+        method="filter_commitment",
+        label="Commitment",
+        help_text="Its reference: the links from it and to it.",
+        error_messages=_no_such("commitment"),
+    )
+    declaration = declaration_filter("from_commitment__declaration")
+    type = django_filters.ChoiceFilter(choices=LinkType.choices, label="Type")
+
+    class Meta:
+        model = CommitmentLink
+        fields = []
+
+    def __init__(self, *args, as_of=None, **kwargs):
+        super().__init__(*args, **kwargs)
+
+    def filter_commitment(self, queryset, name, commitment):
+        return queryset.touching([commitment.pk])

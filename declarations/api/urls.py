@@ -45,6 +45,12 @@ urlpatterns = [
     *endpoints("paragraphs", "paragraph", views.ParagraphViewSet),
     *endpoints("bodies", "body", views.BodyViewSet, "slug:slug"),
     *endpoints("commitments", "commitment", views.CommitmentViewSet, "str:reference"),
+    *endpoints(
+        "commitment-links",
+        "commitment-link",
+        views.CommitmentLinkViewSet,
+        "int:pk",
+    ),
     *endpoints("evidence", "evidence", views.EvidenceViewSet, "int:pk"),
     *endpoints("assessments", "assessment", views.AssessmentViewSet, "int:pk"),
     *endpoints(

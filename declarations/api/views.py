@@ -29,6 +29,7 @@ from ..filters import (
     AssessmentFilter,
     BodyFilter,
     CommitmentFilter,
+    CommitmentLinkFilter,
     DeadlineRevisionFilter,
     DeclarationFilter,
     DeclarationSearchFilter,
@@ -41,6 +42,7 @@ from ..models import (
     Assessment,
     Body,
     Commitment,
+    CommitmentLink,
     DeadlineRevision,
     Declaration,
     Evidence,
@@ -276,6 +278,30 @@ class CommitmentViewSet(PublicReadViewSet):
             # then; a commitment's own record answers on any date.
             commitments = commitments.existing_on(as_of)
         return commitments
+
+    def get_serializer_class(self):
+        if self.action == "retrieve":
+            return s.CommitmentDetailSerializer
+        return s.CommitmentSerializer
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Confirmed links between commitments, in the order confirmed"
+    ),
+    retrieve=extend_schema(summary="A confirmed link between two commitments"),
+)
+class CommitmentLinkViewSet(PublicReadViewSet):
+    """Links an editor confirmed; suggestions are never served."""
+
+    filterset_class = CommitmentLinkFilter
+    serializer_class = s.CommitmentLinkSerializer
+    keyset = ("pk",)
+    lookup_value_regex = "[0-9]+"
+    what = "confirmed link numbered"
+
+    def get_queryset(self):
+        return CommitmentLink.objects.for_public().order_by()
 
 
 @extend_schema_view(
@@ -607,6 +633,7 @@ class ApiRoot(APIView):
                     "paragraphs": url("paragraph-list"),
                     "bodies": url("body-list"),
                     "commitments": url("commitment-list"),
+                    "commitment_links": url("commitment-link-list"),
                     "evidence": url("evidence-list"),
                     "assessments": url("assessment-list"),
                     "member_state_assessments": url("member-state-assessment-list"),
