@@ -320,3 +320,91 @@ def test_an_analyst_cannot_confirm_links(client, summits):
     client.post(url, {"action": "confirm_selected", "_selected_action": [link.pk]})
     link.refresh_from_db()
     assert link.state == LinkState.SUGGESTED
+
+
+def test_a_confirmed_link_is_in_the_api_the_changes_log_and_the_release(
+    client, summits, tmp_path
+):
+    import csv
+
+    import frictionless
+
+    from declarations.datapackage import writer
+
+    earlier = commitment_in(summits[0], FUND_2005, reference="S2005-05")
+    later = commitment_in(summits[1], FUND_2006, reference="S2006-03")
+    editor = UserFactory(username="omar")
+    link = CommitmentLinkFactory(
+        from_commitment=later,
+        to_commitment=earlier,
+        state=LinkState.SUGGESTED,
+        note="The 2006 text takes up the fund again.",
+    )
+    CommitmentLinkFactory(
+        from_commitment=later,
+        to_commitment=earlier,
+        type=LinkType.SUPERSEDES,
+        state=LinkState.SUGGESTED,
+    )
+    log = client.get(reverse("declarations:changes"), {"kind": "links"})
+    assert "Link confirmed" not in log.content.decode()
+    services.link_confirm(link=link, confirmed_by=editor)
+
+    listed = client.get(reverse("api:commitment-link-list")).json()["results"]
+    assert [(x["from_commitment"], x["type"], x["to_commitment"]) for x in listed] == [
+        ("S2006-03", "follows_up", "S2005-05")
+    ]
+    assert listed[0]["inverse"] == "Followed up by"
+    filtered = client.get(
+        reverse("api:commitment-link-list"), {"commitment": "S2005-05"}
+    ).json()["results"]
+    assert len(filtered) == 1
+    for reference in ("S2005-05", "S2006-03"):
+        detail = client.get(reverse("api:commitment-detail", args=[reference])).json()
+        assert [x["id"] for x in detail["links"]] == [link.pk]
+
+    log = client.get(reverse("declarations:changes"), {"kind": "links"})
+    html = log.content.decode()
+    assert "Link confirmed" in html and "S2006-03" in html and "omar" in html
+    api_log = client.get(reverse("api:change-list"), {"kind": "links"}).json()
+    (entry,) = api_log["results"]
+    assert entry["subject"] == "S2006-03 follows up S2005-05"
+    assert entry["who"] == "omar"
+
+    folder = writer.release_write(releases_dir=tmp_path, version="2026.9").folder
+    with open(folder / "data" / "commitment_links.csv", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert [(r["from_commitment"], r["type"], r["to_commitment"]) for r in rows] == [
+        ("S2006-03", "follows_up", "S2005-05")
+    ]
+    assert rows[0]["confirmed_by"] == "omar"
+    report = frictionless.validate(str(folder / "datapackage.json"))
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
+
+
+def test_the_link_serializers_write_what_drf_would(rf, summits):
+    import json
+
+    from rest_framework import serializers
+    from rest_framework.request import Request
+
+    from declarations.api import serializers as s
+    from declarations.models import Commitment
+
+    earlier = commitment_in(summits[0], FUND_2005, reference="S2005-05")
+    later = commitment_in(summits[1], FUND_2006, reference="S2006-03")
+    CommitmentLinkFactory(from_commitment=later, to_commitment=earlier, note="Why.")
+    context = {"request": Request(rf.get("/api/")), "as_of": a_day()}
+    cases = [
+        (s.CommitmentLinkSerializer, CommitmentLink.objects.for_public()),
+        (s.CommitmentDetailSerializer, Commitment.objects.for_api(a_day())),
+    ]
+    for serializer_class, queryset in cases:
+        for record in queryset:
+            serializer = serializer_class(context=context)
+            fast = serializer.to_representation(record)
+            generic = serializers.Serializer.to_representation(serializer, record)
+            assert list(fast) == list(serializer.fields)
+            assert json.loads(json.dumps(fast)) == json.loads(
+                json.dumps(dict(generic), default=str)
+            )

@@ -491,6 +491,14 @@ def change_entry(change, request) -> dict:
             subject=f"{record.old_window_display} → {record.new_window_display}",
             reason=record.reason,
         )
+    elif change.kind == "links":
+        entry.update(
+            commitment=record.from_commitment.reference,
+            record=api("commitment-link-detail", record.pk),
+            subject=f"{record.from_commitment.reference} "
+            f"{record.get_type_display().lower()} {record.to_commitment.reference}",
+            reason=record.note,
+        )
     elif change.kind == "proposals":
         # As the page prints an accepted proposal: what it proposed, and where.
         entry.update(
