@@ -256,6 +256,11 @@ class CommitmentFilter(AsOfFilterSet):
 
 
 class OverdueFilter(AsOfFilterSet):
+    declaration = DeclarationSearchFilter(
+        label="Declaration",
+        max_length=200,
+        help_text="Its slug (astana-2005) or words of its title or place.",
+    )
     body = body_filter()
     role = role_filter()
     band = django_filters.MultipleChoiceFilter(
@@ -275,6 +280,13 @@ class BodyFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(
         choices=BodyKind.choices, empty_label="Any kind", label="Kind"
     )
+    declaration = DeclarationSearchFilter(
+        label="Declaration",
+        max_length=200,
+        method="filter_declaration",
+        help_text="Its slug (astana-2005) or words of its title or place: the "
+        "bodies party to its commitments, with their record in it.",
+    )
 
     class Meta:
         model = Body
@@ -285,6 +297,9 @@ class BodyFilter(django_filters.FilterSet):
 
     def filter_text(self, queryset, name, value):
         return queryset.matching(value)
+
+    def filter_declaration(self, queryset, name, declarations):
+        return queryset.party_to_declarations(declarations)
 
 
 class DeclarationFilter(django_filters.FilterSet):

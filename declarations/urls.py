@@ -3,7 +3,7 @@ from django.views.decorators.http import require_safe
 
 from . import feeds, views
 from .page_cache import public_page
-from .views import analyst, changes, releases
+from .views import analyst, changes, compare, releases
 
 app_name = "declarations"
 
@@ -30,6 +30,11 @@ urlpatterns = [
         "declarations/",
         public_page(views.DeclarationListView.as_view()),
         name="declaration-list",
+    ),
+    path(
+        "declarations/compare/",
+        public_page(compare.DeclarationCompareView.as_view()),
+        name="declaration-compare",
     ),
     path(
         "declarations/<slug:slug>/",

@@ -6,9 +6,14 @@ from django_filters.views import FilterView
 
 from ..filters import BodyFilter
 from ..models import Body, Commitment, FigureTally, Role
-from ..models.scorecards import Scorecard
+from ..models.scorecards import SUB_BODIES_NOTE, Scorecard
 from ..tables import BodyCommitmentTable, BodyTable
+from .as_of import BadQuery, DeclarationScopeMixin
 from .listing import PublicListMixin
+
+# ?include= on a body's page: absent (the body alone, the default) or "sub".
+INCLUDE_SUB = "sub"
+INCLUDE_CHOICES = ("", INCLUDE_SUB)
 
 
 class BodyListView(PublicListMixin, FilterView):
@@ -24,21 +29,40 @@ class BodyListView(PublicListMixin, FilterView):
 
     def get_table_kwargs(self):
         as_of = self.as_of
+        filterset = getattr(self, "filterset", None)
+        chosen = None
+        if filterset is not None and filterset.is_bound and filterset.is_valid():
+            chosen = filterset.form.cleaned_data.get("declaration")
         return {
             **super().get_table_kwargs(),
-            # Counted for the bodies the table shows, when it shows them.
+            # Counted for the bodies the table shows, when it shows them (in
+            # the declarations chosen, if any).
             "scorecards": lambda ids: FigureTally.objects.body_scorecards(
-                as_of, ids, roles=[Role.RESPONSIBLE]
+                as_of, ids, roles=[Role.RESPONSIBLE], declarations=chosen
             ),
         }
 
 
-class BodyDetailView(PublicListMixin, DetailView):
-    """One body: hierarchy, scorecard by role, and the table of its commitments."""
+class BodyDetailView(DeclarationScopeMixin, PublicListMixin, DetailView):
+    """One body: hierarchy, scorecard by role, and the table of its commitments.
+
+    ``?include=sub`` counts the bodies under it in the scorecard too (by default
+    only its own commitments are counted: the page says which); ``?declaration=``
+    narrows the scorecard and the table to those declarations."""
 
     template_name = "declarations/body_detail.html"
     context_object_name = "body"
     table_class = BodyCommitmentTable
+
+    def get(self, request, *args, **kwargs):
+        raw = request.GET.get("include", "").strip()[:20]
+        if raw not in INCLUDE_CHOICES:
+            raise BadQuery(
+                f"“include={raw}” is not a choice: give include=sub to count the "
+                "bodies under this one too, or leave it out for the body alone."
+            )
+        self.include_sub = raw == INCLUDE_SUB
+        return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
         return Body.objects.for_detail()
@@ -54,20 +78,25 @@ class BodyDetailView(PublicListMixin, DetailView):
         return f"commitments-{self.object.slug}"
 
     def get_table_data(self):
+        commitments = Commitment.objects.owned_by(self.object)
+        if self.declarations is not None:
+            commitments = commitments.filter(declaration__in=self.declarations)
         return self.paged(
-            Commitment.objects.owned_by(self.object)
-            .for_public_list(self.as_of)
-            .with_role_of(self.object)
+            commitments.for_public_list(self.as_of).with_role_of(self.object)
         )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         body, as_of = self.object, self.as_of
-        cards = FigureTally.objects.body_scorecards(as_of, [body.pk])
+        cards = FigureTally.objects.body_scorecards(
+            as_of, [body.pk], tree=self.include_sub, declarations=self.declarations
+        )
         context.update(
             ancestors=self.object.ancestors(),
             cards=[
                 (role, cards.get((self.object.pk, role), Scorecard())) for role in Role
             ],
+            include_sub=self.include_sub,
+            sub_bodies_note=SUB_BODIES_NOTE,
         )
         return context
