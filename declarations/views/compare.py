@@ -64,7 +64,7 @@ class DeclarationCompareView(AsOfMixin, TemplateView):
         context.update(
             compared=[(d, cards.get(d.pk, Scorecard())) for d in declarations],
             body_rows=[
-                (body, [by_body.get((d.pk, body.pk), Scorecard()) for d in ids])
+                (body, [by_body.get((pk, body.pk), Scorecard()) for pk in ids])
                 for body in bodies
             ],
             offered=Declaration.objects.only("slug", "title", "place", "date").order_by(
