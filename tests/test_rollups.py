@@ -255,3 +255,27 @@ def test_the_new_pages_cost_the_same_whatever_their_size(
     )
     after = [counted(name, *args, **params) for name, args, params in pages]
     assert after == before
+
+
+def test_the_feeds_narrowed_to_a_declaration(client, record):
+    calendar = client.get(
+        reverse("declarations:feed-deadlines"), {"declaration": "astana-2005"}
+    )
+    assert calendar.status_code == 200
+    text = b"".join(calendar.streaming_content).decode()
+    assert "C1 due" in text and "C2 due" in text
+    assert "Astana Declaration" in text
+    later = client.get(
+        reverse("declarations:feed-deadlines"), {"declaration": "shanghai-2006"}
+    )
+    assert "C1 due" not in b"".join(later.streaming_content).decode()
+    atom = client.get(
+        reverse("declarations:feed-evidence"),
+        {"declaration": "shanghai-2006", "body": "council"},
+    )
+    assert atom.status_code == 200
+    xml = atom.content.decode()
+    assert "C3: assessed" in xml and "C1: assessed" not in xml
+    assert "The Council, Shanghai Declaration (2006)" in xml
+    missing = client.get(reverse("declarations:feed-evidence"), {"declaration": "x"})
+    assert missing.status_code == 404
