@@ -102,20 +102,25 @@ class CommitmentLinkQuerySet(models.QuerySet):
         views.sort(key=lambda v: (not v.outgoing, v.other.declaration.date))
         return views
 
-    def chain_ids(self, commitment_id: int) -> set[int]:
+    def chain_ids(self, commitment_id: int, first_step=None) -> set[int]:
         """The commitments reached from one by confirmed links, either way, up to
         CHAIN_STEPS steps and CHAIN_MAX commitments (itself included); one query
-        a step."""
+        a step. ``first_step``, the (from, to) ids of its own links when already
+        read, saves the first query."""
         reached, frontier = {commitment_id}, {commitment_id}
-        for _ in range(CHAIN_STEPS):
+        for step in range(CHAIN_STEPS):
             if not frontier or len(reached) >= CHAIN_MAX:
                 break
+            if step == 0 and first_step is not None:
+                pairs = first_step
+            else:
+                pairs = (
+                    self.confirmed()
+                    .touching(frontier)
+                    .values_list("from_commitment_id", "to_commitment_id")
+                )
             found = set()
-            for a, b in (
-                self.confirmed()
-                .touching(frontier)
-                .values_list("from_commitment_id", "to_commitment_id")
-            ):
+            for a, b in pairs:
                 found.update((a, b))
             frontier = found - reached
             room = CHAIN_MAX - len(reached)
@@ -123,13 +128,22 @@ class CommitmentLinkQuerySet(models.QuerySet):
             reached |= frontier
         return reached
 
-    def chain(self, commitment, as_of) -> list:
+    def chain(self, commitment, as_of, views: list[LinkView] | None = None) -> list:
         """The commitments linked to one, directly or through others, across
         summits (see CHAIN_STEPS), itself included, oldest declaration first,
-        each with its status on the date; empty when it has no confirmed link."""
+        each with its status on the date; empty when it has no confirmed link.
+        ``views``, its links as ``views_for`` gave them, saves a query (and all
+        of them when it has none)."""
         from .commitments import Commitment
 
-        ids = self.chain_ids(commitment.pk)
+        first = None
+        if views is not None:
+            if not views:
+                return []
+            first = [
+                (v.link.from_commitment_id, v.link.to_commitment_id) for v in views
+            ]
+        ids = self.chain_ids(commitment.pk, first_step=first)
         if len(ids) < 2:
             return []
         return list(

@@ -95,8 +95,11 @@ class CommitmentDetailView(AsOfMixin, DetailView):
             chart_points=assessments.overall().only("as_of", "status", "member_state"),
             in_force_id=in_force_id,
             member_states=[(s, state_assessments.get(s.pk)) for s in states],
-            links=CommitmentLink.objects.views_for(commitment),
-            chain=CommitmentLink.objects.chain(commitment, self.as_of),
+        )
+        links = CommitmentLink.objects.views_for(commitment)
+        context.update(
+            links=links,
+            chain=CommitmentLink.objects.chain(commitment, self.as_of, links),
         )
         evidence_page = self.page_of(
             commitment.evidence.for_timeline(), "evidence_page", "evidence"
