@@ -279,3 +279,21 @@ def test_the_feeds_narrowed_to_a_declaration(client, record):
     assert "The Council, Shanghai Declaration (2006)" in xml
     missing = client.get(reverse("declarations:feed-evidence"), {"declaration": "x"})
     assert missing.status_code == 404
+
+
+def test_a_body_page_shows_its_record_declaration_by_declaration(client, record):
+    def rows(**params):
+        page = get(client, "body-detail", "council", **params)
+        return {
+            d.slug: (card.total, card.implemented, card.overdue)
+            for d, card in page.context["by_declaration"]
+        }
+
+    assert rows() == {"astana-2005": (1, 1, 0), "shanghai-2006": (1, 0, 0)}
+    assert rows(include="sub") == {
+        "astana-2005": (2, 1, 1),  # C1, C2
+        "shanghai-2006": (2, 0, 0),  # C3 once, C4
+    }
+    assert rows(declaration="shanghai-2006") == {"shanghai-2006": (1, 0, 0)}
+    html = get(client, "body-detail", "council", include="sub").content.decode()
+    assert "declaration=astana-2005&amp;include=sub" in html

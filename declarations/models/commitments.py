@@ -75,6 +75,11 @@ class CommitmentQuerySet(models.QuerySet):
             links = links.filter(role=role)
         return self.filter(pk__in=links.values("commitment"))
 
+    def owned_by_any(self, body_ids, role: str):
+        """Commitments any of the bodies is party to in the role (each once)."""
+        links = CommitmentBody.objects.filter(body__in=list(body_ids), role=role)
+        return self.filter(pk__in=links.values("commitment"))
+
     def with_status_as_of(self, as_of: datetime.date):
         """Annotate ``status_on`` and ``status_since``, the status in force on a date.
 

@@ -5,7 +5,7 @@ from django.views.generic import DetailView
 from django_filters.views import FilterView
 
 from ..filters import BodyFilter
-from ..models import Body, Commitment, FigureTally, Role
+from ..models import Body, Commitment, Declaration, FigureTally, Role
 from ..models.scorecards import SUB_BODIES_NOTE, Scorecard
 from ..tables import BodyCommitmentTable, BodyTable
 from .as_of import BadQuery, DeclarationScopeMixin
@@ -14,6 +14,7 @@ from .listing import PublicListMixin
 # ?include= on a body's page: absent (the body alone, the default) or "sub".
 INCLUDE_SUB = "sub"
 INCLUDE_CHOICES = ("", INCLUDE_SUB)
+DECLARATIONS_SHOWN = 20  # a body's record declaration by declaration, latest first
 
 
 class BodyListView(PublicListMixin, FilterView):
@@ -91,7 +92,21 @@ class BodyDetailView(DeclarationScopeMixin, PublicListMixin, DetailView):
         cards = FigureTally.objects.body_scorecards(
             as_of, [body.pk], tree=self.include_sub, declarations=self.declarations
         )
+        members = (
+            Body.objects.subtrees([body.pk])[body.pk] if self.include_sub else [body.pk]
+        )
+        owned = Commitment.objects.owned_by_any(members, Role.RESPONSIBLE)
+        if self.declarations is not None:
+            owned = owned.filter(declaration__in=self.declarations)
+        per_declaration = owned.scorecards_by_declaration(as_of)
+        declarations = (
+            Declaration.objects.filter(pk__in=list(per_declaration))
+            .only("slug", "title", "place", "date")
+            .order_by("-date", "title")[:DECLARATIONS_SHOWN]
+        )
         context.update(
+            by_declaration=[(d, per_declaration[d.pk]) for d in declarations],
+            declarations_not_shown=max(0, len(per_declaration) - DECLARATIONS_SHOWN),
             ancestors=self.object.ancestors(),
             cards=[
                 (role, cards.get((self.object.pk, role), Scorecard())) for role in Role
