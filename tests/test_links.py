@@ -408,3 +408,13 @@ def test_the_link_serializers_write_what_drf_would(rf, summits):
             assert json.loads(json.dumps(fast)) == json.loads(
                 json.dumps(dict(generic), default=str)
             )
+
+
+def test_the_methodology_page_defines_each_link_type_and_state(client):
+    html = client.get(reverse("declarations:methodology")).content.decode()
+    for kind in LinkType:
+        assert kind.label in html
+        assert kind.definition.split("'")[0][:40] in html
+    for state in LinkState:
+        assert state.label in html
+    assert "?include=sub" in html
