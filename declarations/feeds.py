@@ -1,6 +1,6 @@
 """Feeds through Django's syndication framework: the deadline calendar (iCalendar)
 and the Atom feed of new evidence and assessments. Both take ``?body=<slug>`` for
-one body's commitments.
+one body's commitments and ``?declaration=<slug>`` for one declaration's.
 
 Both write their text through ``text.printable``, so a control character stored
 before the validator refused them (or written around it) cannot break them: Django's
@@ -8,6 +8,7 @@ XML writer refuses such a character with an error, and a carriage return would e
 a calendar line in the middle of a value.
 """
 
+import dataclasses
 import datetime
 import itertools
 import re
@@ -24,6 +25,7 @@ from .models import (
     Body,
     Commitment,
     CommitmentBody,
+    Declaration,
     Evidence,
     Role,
     Status,
@@ -141,14 +143,55 @@ def _printable(value):
     return printable(value)
 
 
-def _body_from(request) -> Body | None:
-    slug = request.GET.get("body", "").strip()
+@dataclasses.dataclass(frozen=True)
+class FeedScope:
+    """Whose commitments a feed carries: one body's, one declaration's, both
+    (the body's in that declaration) or everyone's."""
+
+    body: Body | None = None
+    declaration: Declaration | None = None
+
+    def __bool__(self) -> bool:
+        return self.body is not None or self.declaration is not None
+
+    @property
+    def name(self) -> str:
+        parts = [self.body.name if self.body else ""]
+        if self.declaration is not None:
+            parts.append(f"{self.declaration.title} ({self.declaration.date:%Y})")
+        return ", ".join(part for part in parts if part)
+
+    def commitments(self):
+        commitments = Commitment.objects.all()
+        if self.body is not None:
+            commitments = commitments.owned_by(self.body)
+        if self.declaration is not None:
+            commitments = commitments.filter(declaration=self.declaration)
+        return commitments
+
+    def url(self, default: str) -> str:
+        if self.body is not None:
+            return self.body.get_absolute_url()
+        if self.declaration is not None:
+            return self.declaration.get_absolute_url()
+        return reverse(default)
+
+
+def _named(request, parameter: str, model, what: str):
+    slug = request.GET.get(parameter, "").strip()
     if not slug:
         return None
-    body = Body.objects.filter(slug=slug).first() if SLUG.fullmatch(slug) else None
-    if body is None:
-        raise Http404(f"There is no body “{slug}”.")
-    return body
+    found = model.objects.filter(slug=slug).first() if SLUG.fullmatch(slug) else None
+    if found is None:
+        raise Http404(f"There is no {what} “{slug[:80]}”.")
+    return found
+
+
+def _scope_from(request) -> FeedScope:
+    return FeedScope(
+        body=_named(request, "body", Body, "body"),
+        declaration=_named(request, "declaration", Declaration, "declaration"),
+    )
 
 
 class DeadlineCalendar(Feed):
@@ -164,19 +207,19 @@ class DeadlineCalendar(Feed):
     feed_type = ICalendarFeed
 
     def __call__(self, request, *args, **kwargs):
-        body = self.get_object(request)
+        scope = self.get_object(request)
         response = StreamingHttpResponse(
-            self.stream(body, request), content_type=self.feed_type.content_type
+            self.stream(scope, request), content_type=self.feed_type.content_type
         )
         response["Content-Disposition"] = 'inline; filename="deadlines.ics"'
         return response
 
-    def stream(self, body, request):
+    def stream(self, scope, request):
         domain, secure = get_current_site(request).domain, request.is_secure()
         calendar = self.feed_type(
-            title=self.title(body),
-            link=add_domain(domain, self.link(body), secure),
-            description=self.description(body),
+            title=self.title(scope),
+            link=add_domain(domain, self.link(scope), secure),
+            description=self.description(scope),
         )
         yield calendar.head()
         # A reference is URL-safe (REFERENCE_PATTERN): one reverse() for all.
@@ -185,7 +228,7 @@ class DeadlineCalendar(Feed):
             reverse("declarations:commitment-detail", args=["REFERENCE"]),
             secure,
         ).replace("REFERENCE", "{}")
-        rows = self.items(body).calendar_rows().iterator(chunk_size=CALENDAR_CHUNK)
+        rows = self.items(scope).calendar_rows().iterator(chunk_size=CALENDAR_CHUNK)
         while chunk := list(itertools.islice(rows, CALENDAR_CHUNK)):
             bodies = _bodies_of([row["pk"] for row in chunk])
             yield "".join(
@@ -207,23 +250,20 @@ class DeadlineCalendar(Feed):
         }
 
     def get_object(self, request):
-        return _body_from(request)
+        return _scope_from(request)
 
-    def title(self, body):
-        return f"Deadlines: {body.name}" if body else "Declaration deadlines"
+    def title(self, scope):
+        return f"Deadlines: {scope.name}" if scope else "Declaration deadlines"
 
-    def link(self, body):
-        return body.get_absolute_url() if body else reverse("declarations:overdue")
+    def link(self, scope):
+        return scope.url("declarations:overdue")
 
-    def description(self, body):
-        who = f" of {body.name}" if body else ""
+    def description(self, scope):
+        who = f" of {scope.name}" if scope else ""
         return f"The due window of every commitment{who} with a dated deadline."
 
-    def items(self, body):
-        commitments = Commitment.objects.all()
-        if body is not None:
-            commitments = commitments.owned_by(body)
-        return commitments.for_calendar()
+    def items(self, scope):
+        return scope.commitments().for_calendar()
 
     def item_description(self, row: dict, bodies) -> str:
         window = describe_window(
@@ -264,23 +304,23 @@ class EvidenceFeed(Feed):
     feed_type = PrintableAtomFeed
 
     def get_object(self, request):
-        return _body_from(request)
+        return _scope_from(request)
 
-    def title(self, body):
-        who = f": {body.name}" if body else ""
+    def title(self, scope):
+        who = f": {scope.name}" if scope else ""
         return f"New evidence and assessments{who}"
 
-    def link(self, body):
-        return body.get_absolute_url() if body else reverse("declarations:overview")
+    def link(self, scope):
+        return scope.url("declarations:overview")
 
-    def subtitle(self, body):
+    def subtitle(self, scope):
         return "Evidence logged and status assessments recorded by analysts."
 
-    def items(self, body):
+    def items(self, scope):
         evidence = Evidence.objects.for_feed()
-        assessments = Assessment.objects.published().for_feed()
-        if body is not None:
-            owned = Commitment.objects.owned_by(body).values("pk")
+        assessments = Assessment.objects.for_feed()
+        if scope:
+            owned = scope.commitments().values("pk")
             evidence = evidence.filter(commitment__in=owned)
             assessments = assessments.filter(commitment__in=owned)
         entries = [*evidence[:FEED_SIZE], *assessments[:FEED_SIZE]]

@@ -18,12 +18,14 @@ from .models import (
     Body,
     BodyKind,
     Commitment,
+    CommitmentLink,
     Confidence,
     DeadlineKind,
     DeadlineRevision,
     Declaration,
     Direction,
     Evidence,
+    LinkType,
     OverdueBand,
     Paragraph,
     Role,
@@ -254,6 +256,11 @@ class CommitmentFilter(AsOfFilterSet):
 
 
 class OverdueFilter(AsOfFilterSet):
+    declaration = DeclarationSearchFilter(
+        label="Declaration",
+        max_length=200,
+        help_text="Its slug (astana-2005) or words of its title or place.",
+    )
     body = body_filter()
     role = role_filter()
     band = django_filters.MultipleChoiceFilter(
@@ -273,6 +280,13 @@ class BodyFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(
         choices=BodyKind.choices, empty_label="Any kind", label="Kind"
     )
+    declaration = DeclarationSearchFilter(
+        label="Declaration",
+        max_length=200,
+        method="filter_declaration",
+        help_text="Its slug (astana-2005) or words of its title or place: the "
+        "bodies party to its commitments, with their record in it.",
+    )
 
     class Meta:
         model = Body
@@ -283,6 +297,9 @@ class BodyFilter(django_filters.FilterSet):
 
     def filter_text(self, queryset, name, value):
         return queryset.matching(value)
+
+    def filter_declaration(self, queryset, name, declarations):
+        return queryset.party_to_declarations(declarations)
 
 
 class DeclarationFilter(django_filters.FilterSet):
@@ -445,3 +462,26 @@ class DeadlineRevisionFilter(django_filters.FilterSet):
 
     def __init__(self, *args, as_of=None, **kwargs):
         super().__init__(*args, **kwargs)
+
+
+class CommitmentLinkFilter(django_filters.FilterSet):
+    commitment = KeyChoiceFilter(
+        queryset=Commitment.objects.all(),
+        to_field_name="reference",
+        method="filter_commitment",
+        label="Commitment",
+        help_text="Its reference: the links from it and to it.",
+        error_messages=_no_such("commitment"),
+    )
+    declaration = declaration_filter("from_commitment__declaration")
+    type = django_filters.ChoiceFilter(choices=LinkType.choices, label="Type")
+
+    class Meta:
+        model = CommitmentLink
+        fields = []
+
+    def __init__(self, *args, as_of=None, **kwargs):
+        super().__init__(*args, **kwargs)
+
+    def filter_commitment(self, queryset, name, commitment):
+        return queryset.touching([commitment.pk])

@@ -3,7 +3,7 @@ from django.views.decorators.http import require_safe
 
 from . import feeds, views
 from .page_cache import public_page
-from .views import analyst, changes, coding, releases, review
+from .views import analyst, changes, coding, compare, releases, review
 from .views.commitments import follows_former_references
 
 app_name = "declarations"
@@ -31,6 +31,11 @@ urlpatterns = [
         "declarations/",
         public_page(views.DeclarationListView.as_view()),
         name="declaration-list",
+    ),
+    path(
+        "declarations/compare/",
+        public_page(compare.DeclarationCompareView.as_view()),
+        name="declaration-compare",
     ),
     path(
         "declarations/<slug:slug>/",

@@ -17,6 +17,7 @@ from declarations.models import (
     BodyKind,
     Commitment,
     CommitmentBody,
+    CommitmentLink,
     CommitmentState,
     Confidence,
     Deadline,
@@ -24,6 +25,8 @@ from declarations.models import (
     Declaration,
     Direction,
     Evidence,
+    LinkState,
+    LinkType,
     Paragraph,
     Precision,
     Review,
@@ -231,3 +234,25 @@ class SourceCheckFactory(factory.django.DjangoModelFactory):
 def state_of(commitment) -> CommitmentState:
     """The commitment's derived state, as the one writer last left it."""
     return CommitmentState.objects.get(pk=commitment.pk)
+
+
+class CommitmentLinkFactory(factory.django.DjangoModelFactory):
+    """A confirmed link (pass ``state=LinkState.SUGGESTED`` for a suggestion)."""
+
+    class Meta:
+        model = CommitmentLink
+
+    from_commitment = factory.SubFactory(CommitmentFactory)
+    to_commitment = factory.SubFactory(CommitmentFactory)
+    type = LinkType.FOLLOWS_UP
+    state = LinkState.CONFIRMED
+    decided_by = factory.Maybe(
+        factory.LazyAttribute(lambda link: link.state != LinkState.SUGGESTED),
+        yes_declaration=factory.SubFactory(UserFactory),
+        no_declaration=None,
+    )
+    decided_at = factory.Maybe(
+        factory.LazyAttribute(lambda link: link.state != LinkState.SUGGESTED),
+        yes_declaration=factory.LazyFunction(timezone.now),
+        no_declaration=None,
+    )

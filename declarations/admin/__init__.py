@@ -153,7 +153,32 @@ class DeclarationAdmin(DerivesFromTheCodebook, SimpleHistoryAdmin):
     date_hierarchy = "date"
     readonly_fields = ["content_hash", "source_file", "imported_at"]
     inlines = [ParagraphInline]
-    actions = ["propose_commitments"]
+    actions = ["propose_commitments", "suggest_links"]
+
+    @admin.action(
+        description="Suggest links to earlier commitments with close wording",
+        permissions=["change"],
+    )
+    def suggest_links(self, request, queryset):
+        for declaration in queryset:
+            result = services.links_suggest(declaration=declaration)
+            url = (
+                reverse("admin:declarations_commitmentlink_changelist")
+                + "?state__exact=suggested&q="
+                + declaration.slug
+            )
+            self.message_user(
+                request,
+                format_html(
+                    "{}: {} new suggested link(s), {} close paragraph(s) with no "
+                    'commitment yet. <a href="{}">Review the suggestions</a>.',
+                    declaration.slug,
+                    len(result.created),
+                    len(result.uncoded),
+                    url,
+                ),
+                messages.SUCCESS,
+            )
 
     @admin.action(
         description="Propose commitments for review (a rules-first draft)",
@@ -598,5 +623,6 @@ class DeadlineAdmin(DerivesFromTheCodebook, SimpleHistoryAdmin):
             super().save_model(request, obj, form, change)
 
 
+from .links import CommitmentLinkAdmin  # noqa: E402, F401
 from .proposals import CommitmentProposalAdmin  # noqa: E402, F401
 from .records import AssessmentAdmin  # noqa: E402, F401

@@ -25,6 +25,7 @@ from ..models import (
     BodyKind,
     Commitment,
     CommitmentKind,
+    CommitmentLink,
     Confidence,
     DatePrecision,
     DeadlineKind,
@@ -32,6 +33,7 @@ from ..models import (
     Declaration,
     Direction,
     Evidence,
+    LinkType,
     OverdueBand,
     Paragraph,
     Precision,
@@ -480,6 +482,87 @@ class CommitmentSerializer(serializers.ModelSerializer):
             "url": links.commitment(commitment.reference),
             "api_url": links.api("commitment-detail", commitment.reference),
         }
+
+
+class CommitmentLinkSerializer(serializers.ModelSerializer):
+    """A confirmed link, read from the later commitment (``from``) to the
+    earlier one (``to``): "from follows up to"."""
+
+    from_commitment = serializers.CharField(
+        source="from_commitment.reference",
+        read_only=True,
+        help_text="The later commitment's reference.",
+    )
+    from_declaration = serializers.CharField(
+        source="from_commitment.declaration.slug", read_only=True
+    )
+    type = choice(LinkType.choices)
+    to_commitment = serializers.CharField(
+        source="to_commitment.reference",
+        read_only=True,
+        help_text="The earlier commitment's reference.",
+    )
+    to_declaration = serializers.CharField(
+        source="to_commitment.declaration.slug", read_only=True
+    )
+    inverse = serializers.CharField(
+        source="inverse_label",
+        read_only=True,
+        help_text="The link read from the earlier commitment (e.g. 'Followed up by').",
+    )
+    confirmed_at = serializers.DateTimeField(source="decided_at", read_only=True)
+
+    class Meta:
+        model = CommitmentLink
+        fields = [
+            "id",
+            "from_commitment",
+            "from_declaration",
+            "type",
+            "to_commitment",
+            "to_declaration",
+            "inverse",
+            "note",
+            "confirmed_at",
+        ]
+        read_only_fields = fields
+
+    def to_representation(self, link):
+        return {
+            "id": link.pk,
+            "from_commitment": link.from_commitment.reference,
+            "from_declaration": link.from_commitment.declaration.slug,
+            "type": link.type,
+            "to_commitment": link.to_commitment.reference,
+            "to_declaration": link.to_commitment.declaration.slug,
+            "inverse": link.inverse_label,
+            "note": link.note,
+            "confirmed_at": _moment(link.decided_at),
+        }
+
+
+class CommitmentDetailSerializer(CommitmentSerializer):
+    links = serializers.SerializerMethodField(
+        help_text="Its confirmed links, from it and to it."
+    )
+
+    class Meta(CommitmentSerializer.Meta):
+        fields = [*CommitmentSerializer.Meta.fields, "links"]
+        read_only_fields = fields
+
+    def to_representation(self, commitment):
+        return {
+            **super().to_representation(commitment),
+            "links": self.get_links(commitment),
+        }
+
+    @extend_schema_field(CommitmentLinkSerializer(many=True))
+    def get_links(self, commitment):
+        rows = CommitmentLink.objects.for_public().touching([commitment.pk])
+        return [
+            CommitmentLinkSerializer(context=self.context).to_representation(link)
+            for link in rows
+        ]
 
 
 # -- the record: evidence, assessments, revisions ----------------------------------

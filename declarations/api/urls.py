@@ -56,6 +56,12 @@ urlpatterns = [
         "str:reference",
         wrap=follows_former_references,
     ),
+    *endpoints(
+        "commitment-links",
+        "commitment-link",
+        views.CommitmentLinkViewSet,
+        "int:pk",
+    ),
     *endpoints("evidence", "evidence", views.EvidenceViewSet, "int:pk"),
     *endpoints("assessments", "assessment", views.AssessmentViewSet, "int:pk"),
     *endpoints(

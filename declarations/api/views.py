@@ -29,6 +29,7 @@ from ..filters import (
     AssessmentFilter,
     BodyFilter,
     CommitmentFilter,
+    CommitmentLinkFilter,
     DeadlineRevisionFilter,
     DeclarationFilter,
     DeclarationSearchFilter,
@@ -41,6 +42,7 @@ from ..models import (
     Assessment,
     Body,
     Commitment,
+    CommitmentLink,
     DeadlineRevision,
     Declaration,
     Evidence,
@@ -291,6 +293,30 @@ class CommitmentViewSet(PublicReadViewSet):
             )
         return Response(self.get_serializer(commitment).data)
 
+    def get_serializer_class(self):
+        if self.action == "retrieve":
+            return s.CommitmentDetailSerializer
+        return s.CommitmentSerializer
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Confirmed links between commitments, in the order confirmed"
+    ),
+    retrieve=extend_schema(summary="A confirmed link between two commitments"),
+)
+class CommitmentLinkViewSet(PublicReadViewSet):
+    """Links an editor confirmed; suggestions are never served."""
+
+    filterset_class = CommitmentLinkFilter
+    serializer_class = s.CommitmentLinkSerializer
+    keyset = ("pk",)
+    lookup_value_regex = "[0-9]+"
+    what = "confirmed link numbered"
+
+    def get_queryset(self):
+        return CommitmentLink.objects.for_public().order_by()
+
 
 @extend_schema_view(
     list=extend_schema(summary="Evidence, by number (the order it was logged in)"),
@@ -486,6 +512,14 @@ def change_entry(change, request) -> dict:
             subject=f"{record.old_window_display} → {record.new_window_display}",
             reason=record.reason,
         )
+    elif change.kind == "links":
+        entry.update(
+            commitment=record.from_commitment.reference,
+            record=api("commitment-link-detail", record.pk),
+            subject=f"{record.from_commitment.reference} "
+            f"{record.get_type_display().lower()} {record.to_commitment.reference}",
+            reason=record.note,
+        )
     elif change.kind == "proposals":
         # As the page prints an accepted proposal: what it proposed, and where.
         entry.update(
@@ -628,6 +662,7 @@ class ApiRoot(APIView):
                     "paragraphs": url("paragraph-list"),
                     "bodies": url("body-list"),
                     "commitments": url("commitment-list"),
+                    "commitment_links": url("commitment-link-list"),
                     "evidence": url("evidence-list"),
                     "assessments": url("assessment-list"),
                     "member_state_assessments": url("member-state-assessment-list"),

@@ -18,6 +18,7 @@ from ..models import (
     DatePrecision,
     DeadlineKind,
     Direction,
+    LinkType,
     OverdueBand,
     Precision,
     Role,
@@ -64,6 +65,7 @@ VOCABULARIES = [
     (DatePrecision, "Precision of an event date"),
     (Direction, "Direction of evidence"),
     (Confidence, "Confidence of an assessment"),
+    (LinkType, "Type of link between commitments"),
 ]
 
 

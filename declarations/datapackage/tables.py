@@ -21,6 +21,7 @@ from ..models import (
     Commitment,
     CommitmentBody,
     CommitmentKind,
+    CommitmentLink,
     Confidence,
     DatePrecision,
     Deadline,
@@ -29,6 +30,7 @@ from ..models import (
     Declaration,
     Direction,
     Evidence,
+    LinkType,
     Paragraph,
     Precision,
     Review,
@@ -606,6 +608,59 @@ TABLES: tuple[Table, ...] = (
         ),
         primary_key=("id",),
         foreign_keys=(ForeignKey(("commitment",), "deadlines", ("commitment",)),),
+    ),
+    Table(
+        name="commitment_links",
+        title="Links between commitments",
+        description="How a later commitment stands to an earlier one, across "
+        "declarations: follows up, repeats, reports progress on, supersedes. Only "
+        "links an editor confirmed; suggestions are not published.",
+        rows=lambda as_of: CommitmentLink.objects.confirmed().order_by("pk"),
+        columns=(
+            Column("id", "pk", "integer", "The link's number.", required=True),
+            Column(
+                "from_commitment",
+                "from_commitment__reference",
+                "string",
+                "The later commitment's reference.",
+                required=True,
+            ),
+            Column(
+                "type",
+                "type",
+                "string",
+                "How it stands to the other (read: from_commitment <type> "
+                "to_commitment).",
+                required=True,
+                vocabulary=LinkType,
+            ),
+            Column(
+                "to_commitment",
+                "to_commitment__reference",
+                "string",
+                "The earlier commitment's reference.",
+                required=True,
+            ),
+            Column("note", "note", "string", "Why they are linked."),
+            Column(
+                "confirmed_at",
+                "decided_at",
+                "datetime",
+                "When an editor confirmed it (UTC).",
+                required=True,
+            ),
+            Column(
+                "confirmed_by",
+                "decided_by__username",
+                "string",
+                "The user name of the editor who confirmed it.",
+            ),
+        ),
+        primary_key=("id",),
+        foreign_keys=(
+            to_commitments("from_commitment"),
+            to_commitments("to_commitment"),
+        ),
     ),
     Table(
         name="evidence",

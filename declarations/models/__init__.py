@@ -6,6 +6,8 @@ from .choices import (
     DatePrecision,
     DeadlineKind,
     Direction,
+    LinkState,
+    LinkType,
     OverdueBand,
     Precision,
     Review,
@@ -16,6 +18,7 @@ from .coding import CodingRound
 from .commitments import Commitment, CommitmentBody, ReferenceAlias
 from .deadlines import Deadline, DeadlineRevision
 from .declarations import Declaration, Paragraph
+from .links import CommitmentLink
 from .proposals import CommitmentProposal, ProposalStatus, ProposedBody
 from .records import Assessment, Evidence
 from .sources import SourceCheck
@@ -30,6 +33,7 @@ __all__ = [
     "Commitment",
     "CommitmentBody",
     "CommitmentKind",
+    "CommitmentLink",
     "CommitmentProposal",
     "CommitmentState",
     "Confidence",
@@ -41,6 +45,8 @@ __all__ = [
     "Direction",
     "Evidence",
     "FigureTally",
+    "LinkState",
+    "LinkType",
     "OverdueBand",
     "Paragraph",
     "Precision",

@@ -75,6 +75,16 @@ class BodyQuerySet(models.QuerySet):
         )
         return self.filter(models.Exists(links))
 
+    def party_to_declarations(self, declarations):
+        """Bodies party to at least one commitment of the declarations (ids or
+        a queryset)."""
+        from .commitments import CommitmentBody
+
+        links = CommitmentBody.objects.filter(
+            body=models.OuterRef("pk"), commitment__declaration__in=declarations
+        )
+        return self.filter(models.Exists(links))
+
     def member_states(self):
         """Bodies that are member states of the organisation."""
         return self.filter(kind=BodyKind.MEMBER_STATE)

@@ -229,3 +229,59 @@ class OverdueBand(models.TextChoices):
             OverdueBand.NO_WINDOW: "Vague or no deadline: never overdue.",
             OverdueBand.CLOSED: "Implemented, superseded or abandoned on the date.",
         }[self]
+
+
+class LinkType(models.TextChoices):
+    """How one commitment stands to an earlier one, read from the later one."""
+
+    FOLLOWS_UP = "follows_up", "Follows up"
+    REPEATS = "repeats", "Repeats"
+    REPORTS_PROGRESS = "reports_progress", "Reports progress on"
+    SUPERSEDES = "supersedes", "Supersedes"
+
+    @property
+    def inverse_label(self) -> str:
+        """The same link read from the other commitment."""
+        return {
+            LinkType.FOLLOWS_UP: "Followed up by",
+            LinkType.REPEATS: "Repeated by",
+            LinkType.REPORTS_PROGRESS: "Progress reported by",
+            LinkType.SUPERSEDES: "Superseded by",
+        }[self]
+
+    @property
+    def definition(self) -> str:
+        return {
+            LinkType.FOLLOWS_UP: "The commitment takes the other one a step "
+            "further: it sets the next task, asks for the report the other "
+            "promised, or fixes what the other left open ('by the next Summit, "
+            "prepare proposals' then 'adopt the proposals').",
+            LinkType.REPEATS: "The commitment promises again what the other one "
+            "promised, in the same or nearly the same words. Each keeps its own "
+            "status: a repeated promise may be a sign that the first was not kept.",
+            LinkType.REPORTS_PROGRESS: "The commitment's text says what has been "
+            "done about the other one (it welcomes, notes or reviews its "
+            "implementation) without promising it anew.",
+            LinkType.SUPERSEDES: "The commitment replaces the other one: the other "
+            "is no longer owed as worded (its status may then be 'superseded').",
+        }[self]
+
+
+class LinkState(models.TextChoices):
+    """Where a link stands: a suggestion counts nowhere until an editor confirms."""
+
+    SUGGESTED = "suggested", "Suggested"
+    CONFIRMED = "confirmed", "Confirmed"
+    DISMISSED = "dismissed", "Dismissed"
+
+    @property
+    def definition(self) -> str:
+        return {
+            LinkState.SUGGESTED: "Found by suggest_links (close wording) or entered "
+            "by an editor, and not yet decided. Shown nowhere the public can see.",
+            LinkState.CONFIRMED: "An editor confirmed it: it is shown on both "
+            "commitments' pages, in the chain, the API, the release and the "
+            "changes log.",
+            LinkState.DISMISSED: "An editor decided the commitments are not linked "
+            "this way. Kept, so the same suggestion is not made again.",
+        }[self]

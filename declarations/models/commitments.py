@@ -81,6 +81,11 @@ class CommitmentQuerySet(models.QuerySet):
             links = links.filter(role=role)
         return self.filter(pk__in=links.values("commitment"))
 
+    def owned_by_any(self, body_ids, role: str):
+        """Commitments any of the bodies is party to in the role (each once)."""
+        links = CommitmentBody.objects.filter(body__in=list(body_ids), role=role)
+        return self.filter(pk__in=links.values("commitment"))
+
     def with_status_as_of(self, as_of: datetime.date):
         """Annotate ``status_on`` and ``status_since``, the status in force on a date.
 
@@ -366,6 +371,34 @@ class CommitmentQuerySet(models.QuerySet):
             .order_by()
         ):
             rows[(row["body_links__body"], row["body_links__role"])].append(row)
+        return {pair: from_groups(group) for pair, group in rows.items()}
+
+    def scorecards_by_declaration(self, as_of: datetime.date) -> dict[int, Scorecard]:
+        """Scorecards keyed by declaration id on the date: one grouped query."""
+        rows = defaultdict(list)
+        for row in (
+            self.with_scorecard_groups(as_of)
+            .values("declaration", *SCORECARD_GROUPS)
+            .annotate(n=models.Count("pk"))
+            .order_by()
+        ):
+            rows[row["declaration"]].append(row)
+        return {pk: from_groups(group) for pk, group in rows.items()}
+
+    def scorecards_by_declaration_and_body(
+        self, as_of: datetime.date, role: str = Role.RESPONSIBLE
+    ) -> dict[tuple[int, int], Scorecard]:
+        """Scorecards keyed by (declaration id, body id) of the commitments each
+        body is party to in the role, on the date: one grouped query."""
+        rows = defaultdict(list)
+        for row in (
+            self.filter(body_links__role=role)  # one join: one link a row
+            .with_scorecard_groups(as_of)
+            .values("declaration", "body_links__body", *SCORECARD_GROUPS)
+            .annotate(n=models.Count("pk"))
+            .order_by()
+        ):
+            rows[(row["declaration"], row["body_links__body"])].append(row)
         return {pair: from_groups(group) for pair, group in rows.items()}
 
     def for_public_list(self, as_of: datetime.date):

@@ -39,6 +39,13 @@ SCORECARD_ROLE_NOTE = (
     "commitments it supports or is addressed by are scored separately, by role."
 )
 
+SUB_BODIES_NOTE = (
+    "By default a body's page counts only the commitments coded to the body "
+    "itself. With “include the bodies under it” (?include=sub) it counts, once "
+    "each, the commitments of the body and of every body under it (the RATS "
+    "Council with RATS): a commitment both are party to counts once."
+)
+
 
 @dataclasses.dataclass(frozen=True)
 class Rate:

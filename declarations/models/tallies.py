@@ -124,14 +124,22 @@ class FigureTallyQuerySet(models.QuerySet):
         return {key: settled_scorecard(rows[key]) for key in keys}
 
     def scorecard(
-        self, as_of: datetime.date, *, declaration_id: int | None = None
+        self,
+        as_of: datetime.date,
+        *,
+        declaration_id: int | None = None,
+        declarations=None,
     ) -> Scorecard:
-        """Every commitment's scorecard on the date, or one declaration's."""
+        """Every commitment's scorecard on the date, one declaration's, or that
+        of the commitments of ``declarations`` (ids or a queryset, counted row
+        by row)."""
         from .commitments import Commitment
 
         commitments = Commitment.objects.all()
         if declaration_id is not None:
             commitments = commitments.filter(declaration_id=declaration_id)
+        if declarations is not None:
+            return commitments.filter(declaration__in=declarations).scorecard(as_of)
         if as_of < timezone.localdate():
             return commitments.scorecard(as_of)
         key = Scope(declaration_id=declaration_id).key
@@ -145,10 +153,12 @@ class FigureTallyQuerySet(models.QuerySet):
         roles=tuple(Role.values),
         tree: bool = False,
         declaration_id: int | None = None,
+        declarations=None,
     ) -> dict[tuple[int, str], Scorecard]:
         """Scorecards keyed by (body id, role): of the commitments each body is
         party to in each role (with those of the bodies under it when ``tree``),
-        on the date, in a fixed number of queries."""
+        on the date, in a fixed number of queries; only those of one declaration,
+        or of ``declarations`` (ids or a queryset), when given."""
         from .bodies import Body
         from .commitments import Commitment
 
@@ -156,8 +166,11 @@ class FigureTallyQuerySet(models.QuerySet):
         commitments = Commitment.objects.all()
         if declaration_id is not None:
             commitments = commitments.filter(declaration_id=declaration_id)
+        if declarations is not None:
+            commitments = commitments.filter(declaration__in=declarations)
         below = Body.objects.subtrees(body_ids) if tree else None
-        if as_of < timezone.localdate() or declaration_id is not None:
+        counted_by_row = declaration_id is not None or declarations is not None
+        if as_of < timezone.localdate() or counted_by_row:
             counted = commitments.scorecards_by_body(
                 as_of, body_ids, roles=roles, subtrees=below
             )

@@ -22,6 +22,12 @@ from .declarations import (
     default_reference_prefix,
     default_slug,
 )
+from .links import (
+    SUGGEST_THRESHOLD,
+    link_confirm,
+    link_dismiss,
+    links_suggest,
+)
 from .proposals import (
     next_reference,
     proposal_accept,
@@ -46,6 +52,7 @@ from .status import status_derive, status_forget, status_settle
 
 __all__ = [
     "CORRECTION_POLICY",
+    "SUGGEST_THRESHOLD",
     "ImportRefused",
     "ImportResult",
     "StaleAssessment",
@@ -66,6 +73,9 @@ __all__ = [
     "evidence_log",
     "evidence_retract",
     "latest_assessment_id",
+    "link_confirm",
+    "link_dismiss",
+    "links_suggest",
     "may_correct",
     "next_reference",
     "proposal_accept",

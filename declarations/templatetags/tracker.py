@@ -13,13 +13,18 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def page_url(context, viewname, *args, **params):
-    """The URL of a page with the given query, carrying the page's as-of date.
+    """The URL of a page with the given query, carrying the page's as-of date
+    and, on a page narrowed to declarations, its ``declaration``.
 
-    Pass ``as_of=""`` to drop the date (for example, for calendar feeds).
+    Pass ``as_of=""`` to drop the date (for example, for calendar feeds), and
+    ``declaration=""`` to drop the declarations.
     """
     as_of = context.get("as_of_param", "")
     if as_of and "as_of" not in params:
         params["as_of"] = as_of
+    declaration = context.get("declaration_param", "")
+    if declaration and "declaration" not in params:
+        params["declaration"] = declaration
     query = urlencode(
         {k: v for k, v in params.items() if v not in (None, "")}, doseq=True
     )

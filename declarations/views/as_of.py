@@ -9,6 +9,7 @@ Neither is ever a traceback.
 import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
@@ -43,6 +44,54 @@ def parse_as_of(params) -> datetime.date:
             f"{EARLIEST_AS_OF:%-d %B %Y} and {LATEST_AS_OF:%-d %B %Y}."
         )
     return value
+
+
+# How many declarations a page names when ``?declaration=`` matches several.
+DECLARATIONS_NAMED = 5
+
+
+def parse_declarations(params):
+    """The declarations ``?declaration=`` names (its slug, or words of their
+    title or place), as a queryset; None when absent; BadQuery when none does."""
+    from ..filters import DeclarationSearchField
+
+    raw = params.get("declaration", "")
+    try:
+        return DeclarationSearchField(required=False, max_length=200).clean(raw)
+    except ValidationError as error:
+        raise BadQuery(f"declaration: {' '.join(error.messages)}") from None
+
+
+class DeclarationScopeMixin:
+    """A page whose figures can be narrowed to declarations (``?declaration=``):
+    sets ``self.declarations`` (a queryset, or None for all) and puts the
+    declarations named (``scope_declarations``) and the query's text
+    (``declaration_param``, which ``page_url`` carries) in the context."""
+
+    def dispatch(self, request, *args, **kwargs):
+        try:
+            self.declarations = parse_declarations(request.GET)
+        except BadQuery as error:
+            return bad_query(request, [str(error)])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        named = []
+        if self.declarations is not None:
+            named = list(
+                self.declarations.only("slug", "title", "place", "date").order_by(
+                    "-date", "title"
+                )[: DECLARATIONS_NAMED + 1]
+            )
+        context.update(
+            scope_declarations=named[:DECLARATIONS_NAMED],
+            scope_more=len(named) > DECLARATIONS_NAMED,
+            declaration_param=self.request.GET.get("declaration", "").strip()[:200]
+            if self.declarations is not None
+            else "",
+        )
+        return context
 
 
 def bad_query(request, problems: list[str]):

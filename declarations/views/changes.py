@@ -1,5 +1,5 @@
 """The public changelog: corrections, retractions, deadline revisions, accepted
-proposals, edits."""
+proposals, confirmed links, edits."""
 
 import dataclasses
 import datetime
@@ -15,6 +15,7 @@ from ..models import (
     Body,
     Commitment,
     CommitmentBody,
+    CommitmentLink,
     CommitmentProposal,
     Deadline,
     DeadlineRevision,
@@ -38,6 +39,7 @@ KINDS = {
     "retractions": "Retracted evidence",
     "deadlines": "Deadline revisions",
     "proposals": "Accepted proposals",
+    "links": "Confirmed links",
     "codebook": "Codebook edits",
 }
 KIND_CHOICES = list(KINDS.items())
@@ -122,6 +124,8 @@ def parts(kinds) -> list[Part]:
         chosen.append(
             Part("proposals", CommitmentProposal.objects.accepted(), "decided_at")
         )
+    if "links" in kinds:
+        chosen.append(Part("links", CommitmentLink.objects.confirmed(), "decided_at"))
     if "codebook" in kinds:
         chosen.extend(
             Part(name, model.history.all(), "history_date", "history_id")
@@ -228,6 +232,9 @@ def load_changes(rows) -> list[Change]:
         "proposals": CommitmentProposal.objects.select_related(
             "commitment", "decided_by", "paragraph", "declaration"
         ).in_bulk(ids["proposals"]),
+        "links": CommitmentLink.objects.select_related(
+            "from_commitment", "to_commitment", "decided_by"
+        ).in_bulk(ids["links"]),
     }
     previous = {}
     for name, model in CODEBOOK.items():
@@ -265,7 +272,7 @@ def load_changes(rows) -> list[Change]:
             changes.append(Change(kind, when, record, record.retracted_by))
         elif kind == "deadlines":
             changes.append(Change(kind, when, record, record.revised_by))
-        elif kind == "proposals":
+        elif kind in ("proposals", "links"):
             changes.append(Change(kind, when, record, record.decided_by))
         else:
             before = previous[(kind, pk)]

@@ -10,7 +10,14 @@ from django.views.generic import DetailView
 from django_filters.views import FilterView
 
 from ..filters import CommitmentFilter
-from ..models import Assessment, BodyKind, Commitment, ReferenceAlias, Role
+from ..models import (
+    Assessment,
+    BodyKind,
+    Commitment,
+    CommitmentLink,
+    ReferenceAlias,
+    Role,
+)
 from ..models.commitments import REFERENCE_PATTERN
 from ..tables import CommitmentTable
 from ..templatetags.reader import quote_segments
@@ -146,6 +153,11 @@ class CommitmentDetailView(AsOfMixin, DetailView):
             .only("as_of", "status", "member_state"),
             in_force_id=in_force_id,
             member_states=[(s, state_assessments.get(s.pk)) for s in states],
+        )
+        links = CommitmentLink.objects.views_for(commitment)
+        context.update(
+            links=links,
+            chain=CommitmentLink.objects.chain(commitment, self.as_of, links),
         )
         evidence_page = self.page_of(
             commitment.evidence.for_timeline().with_latest_source_check(),

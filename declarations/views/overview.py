@@ -15,6 +15,8 @@ from ..models import (
     Direction,
     Evidence,
     FigureTally,
+    LinkState,
+    LinkType,
     OverdueBand,
     Precision,
     Review,
@@ -22,10 +24,11 @@ from ..models import (
     Status,
     scorecards,
 )
+from ..models.links import CHAIN_STEPS
 from ..models.records import RATIONALE_MIN_WORDS
 from ..models.scorecards import Timeliness
 from ..services.records import CORRECTION_POLICY
-from .as_of import AsOfMixin
+from .as_of import AsOfMixin, DeclarationScopeMixin
 
 LATEST_EVIDENCE = 6
 NAMED_DECLARATIONS = 3  # the lede names them; beyond that it counts them
@@ -47,27 +50,38 @@ def overdue_example(days: int) -> dict:
     }
 
 
-class OverviewView(AsOfMixin, TemplateView):
-    """Counts by status and overdue band on the date, each body's record, news."""
+class OverviewView(DeclarationScopeMixin, AsOfMixin, TemplateView):
+    """Counts by status and overdue band on the date, each body's record, news;
+    of every declaration, or of those ``?declaration=`` names."""
 
     template_name = "declarations/overview.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        as_of = self.as_of
-        bodies = list(Body.objects.responsible_for_any().order_by("name"))
+        as_of, chosen = self.as_of, self.declarations
+        bodies = Body.objects.responsible_for_any()
+        evidence = Evidence.objects.up_to(as_of)
+        if chosen is not None:
+            bodies = bodies.party_to_declarations(chosen)
+            evidence = evidence.filter(commitment__declaration__in=chosen)
+        bodies = list(bodies.order_by("name"))
         cards = FigureTally.objects.body_scorecards(
-            as_of, [body.pk for body in bodies], roles=[Role.RESPONSIBLE]
+            as_of,
+            [body.pk for body in bodies],
+            roles=[Role.RESPONSIBLE],
+            declarations=chosen,
         )
         body_cards = sorted(
             ((body, cards[(body.pk, Role.RESPONSIBLE)]) for body in bodies),
             key=lambda pair: -pair[1].total,
         )
+        if chosen is not None:  # responsible elsewhere, but not in these
+            body_cards = [pair for pair in body_cards if pair[1].total]
         context.update(
-            card=FigureTally.objects.scorecard(as_of),
+            card=FigureTally.objects.scorecard(as_of, declarations=chosen),
             body_cards=body_cards[:BODIES_SHOWN],
             bodies_not_shown=max(0, len(body_cards) - BODIES_SHOWN),
-            latest_evidence=Evidence.objects.up_to(self.as_of)[:LATEST_EVIDENCE],
+            latest_evidence=evidence[:LATEST_EVIDENCE],
             declarations=Declaration.objects.only("slug", "title", "place", "date")[
                 :NAMED_DECLARATIONS
             ],
@@ -110,6 +124,10 @@ class MethodologyView(AsOfMixin, TemplateView):
             rationale_min_words=RATIONALE_MIN_WORDS,
             review_states=list(Review),
             agreement=self.agreement(),
+            link_types=list(LinkType),
+            link_states=list(LinkState),
+            chain_steps=CHAIN_STEPS,
+            sub_bodies_note=scorecards.SUB_BODIES_NOTE,
         )
         return context
 
