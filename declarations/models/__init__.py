@@ -15,6 +15,7 @@ from .choices import (
 from .commitments import Commitment, CommitmentBody
 from .deadlines import Deadline, DeadlineRevision
 from .declarations import Declaration, Paragraph
+from .events import Event
 from .proposals import CommitmentProposal, ProposalStatus, ProposedBody
 from .records import Assessment, Evidence
 from .status import CommitmentState, StatusPeriod
@@ -36,6 +37,7 @@ __all__ = [
     "DeadlineRevision",
     "Declaration",
     "Direction",
+    "Event",
     "Evidence",
     "FigureTally",
     "OverdueBand",
