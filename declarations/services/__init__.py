@@ -13,6 +13,7 @@ from .declarations import (
     default_reference_prefix,
     default_slug,
 )
+from .events import event_held
 from .proposals import (
     next_reference,
     proposal_accept,
@@ -46,6 +47,7 @@ __all__ = [
     "declaration_import",
     "default_reference_prefix",
     "default_slug",
+    "event_held",
     "evidence_log",
     "evidence_retract",
     "latest_assessment_id",

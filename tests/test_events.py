@@ -1,0 +1,222 @@
+"""Events that deadlines wait for: recording one as held narrows them all."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from declarations import services
+from declarations.models import (
+    CommitmentState,
+    Deadline,
+    DeadlineKind,
+    DeadlineRevision,
+    Event,
+)
+from tests.factories import (
+    CommitmentFactory,
+    EventFactory,
+    UserFactory,
+    waiting_for,
+    with_window,
+)
+
+pytestmark = pytest.mark.django_db
+
+D = datetime.date
+SOURCE = "https://example.org/communique-2006"
+
+
+@pytest.fixture
+def summit():
+    return EventFactory(name="The next SCO summit, 2006")
+
+
+@pytest.fixture
+def three(summit):
+    return [waiting_for(summit, CommitmentFactory()) for _ in range(3)]
+
+
+def held(summit, **changes):
+    arguments = {
+        "event": summit,
+        "date": D(2006, 6, 15),
+        "place": "Shanghai",
+        "by": None,
+        "reason": "Joint communiqué of 15 June 2006.",
+        "source_url": SOURCE,
+        **changes,
+    }
+    return services.event_held(**arguments)
+
+
+def windows(commitments):
+    return [
+        tuple(
+            Deadline.objects.filter(pk=c.pk).values_list(
+                "earliest", "latest", "precision"
+            )[0]
+        )
+        for c in commitments
+    ]
+
+
+def test_an_event_date_narrows_three_deadlines_at_once_each_with_a_revision(
+    summit, three
+):
+    editor = UserFactory(username="editor")
+    revisions = held(summit, by=editor)
+
+    assert len(revisions) == 3
+    assert DeadlineRevision.objects.count() == 3
+    assert windows(three) == [(D(2006, 6, 15), D(2006, 6, 15), "day")] * 3
+    for revision, commitment in zip(revisions, three, strict=True):
+        assert revision.deadline_id == commitment.pk
+        assert revision.revised_by == editor
+        assert (revision.old_earliest, revision.old_latest) == (
+            D(2006, 1, 1),
+            D(2006, 12, 31),
+        )
+        assert (revision.old_precision, revision.new_precision) == ("year", "day")
+        assert revision.reason == (
+            "The event's date is known: The next SCO summit, 2006 was held in "
+            "Shanghai on 15 June 2006. Joint communiqué of 15 June 2006."
+        )
+    deadline = Deadline.objects.get(pk=three[0].pk)
+    assert deadline.note.endswith("so the window narrows to 15 June 2006 (was 2006).")
+    summit.refresh_from_db()
+    assert (summit.held_on, summit.held_precision, summit.place) == (
+        D(2006, 6, 15),
+        "day",
+        "Shanghai",
+    )
+    assert summit.source_url == SOURCE
+    assert summit.history.first().history_user == editor
+    # Derived through the one writer: the overdue pages read the new window.
+    states = CommitmentState.objects.filter(commitment__in=three)
+    assert {(s.earliest, s.latest) for s in states} == {
+        (D(2006, 6, 15), D(2006, 6, 15))
+    }
+
+
+def test_a_date_known_to_the_month_narrows_to_that_month(summit, three):
+    held(summit, date=D(2006, 6, 1), precision="month")
+    assert windows(three) == [(D(2006, 6, 1), D(2006, 6, 30), "month")] * 3
+    summit.refresh_from_db()
+    assert summit.held_display == "June 2006"
+
+
+def test_one_deadline_that_cannot_narrow_writes_nothing_at_all(summit, three):
+    # A deadline left invalid by an older edit: an event deadline must quote
+    # its wording.
+    Deadline.objects.filter(pk=three[1].pk).update(wording="")
+
+    with pytest.raises(ValidationError) as refused:
+        held(summit)
+
+    assert three[1].reference in str(refused.value)
+    assert "Nothing was recorded" in str(refused.value)
+    assert DeadlineRevision.objects.count() == 0
+    assert windows(three) == [(D(2006, 1, 1), D(2006, 12, 31), "year")] * 3
+    summit.refresh_from_db()
+    assert summit.held_on is None and summit.place == ""
+    assert summit.history.count() == 1  # its creation only
+
+
+def test_a_date_outside_the_expected_window_is_refused_unless_overridden(summit, three):
+    with pytest.raises(ValidationError) as refused:
+        held(summit, date=D(2007, 1, 10))
+    assert "date" in refused.value.message_dict
+    assert "outside the window" in refused.value.message_dict["date"][0]
+    assert "(2006)" in refused.value.message_dict["date"][0]
+    assert DeadlineRevision.objects.count() == 0
+    assert Event.objects.get(pk=summit.pk).held_on is None
+
+    revisions = held(
+        summit,
+        date=D(2007, 1, 10),
+        outside_window=True,
+        reason="Postponed to January 2007 (communiqué of 10 January 2007).",
+    )
+    assert len(revisions) == 3
+    assert "outside the window it was expected in (2006)" in revisions[0].reason
+    assert windows(three) == [(D(2007, 1, 10), D(2007, 1, 10), "day")] * 3
+
+
+def test_a_second_setting_is_refused_unless_it_is_a_correction(summit, three):
+    held(summit)
+    with pytest.raises(ValidationError) as refused:
+        held(summit, date=D(2006, 6, 16))
+    assert "already recorded as held on 15 June 2006" in str(refused.value)
+    assert DeadlineRevision.objects.count() == 3
+
+    corrected = held(
+        summit,
+        date=D(2006, 6, 16),
+        correction=True,
+        reason="The communiqué is dated the day after the summit's first day.",
+    )
+    assert len(corrected) == 3
+    assert corrected[0].reason.startswith("Correction: ")
+    assert (corrected[0].old_earliest, corrected[0].new_earliest) == (
+        D(2006, 6, 15),
+        D(2006, 6, 16),
+    )
+    assert DeadlineRevision.objects.count() == 6
+
+
+def test_a_correction_of_an_event_not_yet_held_is_refused(summit, three):
+    with pytest.raises(ValidationError) as refused:
+        held(summit, correction=True)
+    assert "correction" in refused.value.message_dict
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"reason": "  "}, "reason"),
+        ({"date": D(2099, 1, 1)}, "date"),
+        ({"precision": "fortnight"}, "precision"),
+        ({"source_url": "ftp://example.org/x"}, "source_url"),
+    ],
+)
+def test_bad_input_names_its_field_and_writes_nothing(summit, three, changes, field):
+    with pytest.raises(ValidationError) as refused:
+        held(summit, **changes)
+    assert field in refused.value.message_dict
+    assert DeadlineRevision.objects.count() == 0
+    assert Event.objects.get(pk=summit.pk).held_on is None
+
+
+def test_a_deadline_already_on_the_date_needs_no_revision(summit, three):
+    with_window(
+        three[0],
+        D(2006, 6, 15),
+        D(2006, 6, 15),
+        kind=DeadlineKind.EVENT,
+        wording="by the next 2006 Summit",
+        waits_for=summit,
+    )
+    revisions = held(summit)
+    assert [r.deadline_id for r in revisions] == [three[1].pk, three[2].pk]
+
+
+def test_only_an_event_deadline_waits_for_an_event(summit):
+    commitment = with_window(CommitmentFactory(), D(2006, 1, 1), D(2006, 12, 31))
+    deadline = commitment.deadline
+    deadline.waits_for = summit
+    with pytest.raises(ValidationError) as refused:
+        deadline.full_clean()
+    assert "waits_for" in refused.value.message_dict
+
+
+def test_an_expected_window_must_end_a_period_of_its_precision():
+    event = Event(
+        name="A meeting",
+        expected_earliest=D(2006, 1, 1),
+        expected_latest=D(2006, 6, 15),
+        expected_precision="year",
+    )
+    with pytest.raises(ValidationError) as refused:
+        event.full_clean()
+    assert "expected_latest" in refused.value.message_dict
