@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from declarations import services
 from declarations.models import (
@@ -220,3 +221,110 @@ def test_an_expected_window_must_end_a_period_of_its_precision():
     with pytest.raises(ValidationError) as refused:
         event.full_clean()
     assert "expected_latest" in refused.value.message_dict
+
+
+# -- the admin ----------------------------------------------------------------------
+
+
+def member(group: str, **fields):
+    from django.contrib.auth.models import Group
+
+    user = UserFactory(**fields)
+    user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+@pytest.fixture
+def editor_client(client):
+    client.force_login(member("Editors", username="eda", is_staff=True))
+    return client
+
+
+def test_the_admin_lists_events_unresolved_after_their_window_closed(
+    editor_client, django_assert_max_num_queries
+):
+    overdue = EventFactory(name="Overdue summit")
+    EventFactory(name="Held summit", held_on=D(2006, 6, 15), held_precision="day")
+    EventFactory(
+        name="Future summit",
+        expected_earliest=D(2099, 1, 1),
+        expected_latest=D(2099, 12, 31),
+    )
+    EventFactory(
+        name="Undated summit",
+        expected_earliest=None,
+        expected_latest=None,
+        expected_precision="",
+    )
+    for _ in range(3):
+        waiting_for(overdue, CommitmentFactory())
+    url = reverse("admin:declarations_event_changelist") + "?resolution=unresolved"
+
+    with django_assert_max_num_queries(8):
+        response = editor_client.get(url)
+
+    assert response.status_code == 200
+    shown = [event.name for event in response.context["cl"].result_list]
+    assert shown == ["Overdue summit"]
+    assert response.context["cl"].result_list[0].deadline_count == 3
+    assert "Unresolved after their window closed" in response.content.decode()
+    for _ in range(5):
+        EventFactory(expected_latest=D(2005, 12, 31), expected_earliest=D(2005, 1, 1))
+    with django_assert_max_num_queries(8):
+        assert editor_client.get(url).status_code == 200
+
+
+def test_an_editor_records_the_event_as_held_in_the_admin(editor_client, summit, three):
+    page = reverse("admin:declarations_event_change", args=[summit.pk])
+    content = editor_client.get(page).content.decode()
+    held_url = reverse("admin:declarations_event_held", args=[summit.pk])
+    assert held_url in content  # the "Record as held" button
+    for commitment in three:
+        assert commitment.reference in content  # the deadlines tied to it
+
+    form = {
+        "date": "2006-06-15",
+        "precision": "day",
+        "place": "Shanghai",
+        "source_url": SOURCE,
+        "reason": "Joint communiqué of 15 June 2006.",
+    }
+    response = editor_client.post(held_url, form)
+
+    assert response.status_code == 302 and response.url == page
+    assert DeadlineRevision.objects.count() == 3
+    assert {r.revised_by.username for r in DeadlineRevision.objects.all()} == {"eda"}
+    assert windows(three) == [(D(2006, 6, 15), D(2006, 6, 15), "day")] * 3
+
+
+def test_the_admin_form_shows_an_out_of_window_refusal_and_writes_nothing(
+    editor_client, summit, three
+):
+    held_url = reverse("admin:declarations_event_held", args=[summit.pk])
+    response = editor_client.post(
+        held_url,
+        {"date": "2007-03-01", "precision": "day", "reason": "A report."},
+    )
+    assert response.status_code == 200
+    assert "outside the window" in str(response.context["form"].errors["date"])
+    assert DeadlineRevision.objects.count() == 0
+
+
+def test_the_list_action_opens_the_form_for_one_event(editor_client, summit):
+    response = editor_client.post(
+        reverse("admin:declarations_event_changelist"),
+        {"action": "record_as_held", "_selected_action": [summit.pk]},
+    )
+    assert response.status_code == 302
+    assert response.url == reverse("admin:declarations_event_held", args=[summit.pk])
+
+
+@pytest.mark.parametrize(
+    ("group", "staff", "status"), [("Analysts", True, 403), ("Analysts", False, 302)]
+)
+def test_only_editors_record_an_event_as_held(client, summit, group, staff, status):
+    client.force_login(member(group, is_staff=staff))
+    held_url = reverse("admin:declarations_event_held", args=[summit.pk])
+    form = {"date": "2006-06-15", "precision": "day", "reason": "A report."}
+    assert client.post(held_url, form).status_code == status
+    assert Event.objects.get(pk=summit.pk).held_on is None
