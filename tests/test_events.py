@@ -1,9 +1,14 @@
 """Events that deadlines wait for: recording one as held narrows them all."""
 
+import csv
 import datetime
+import json
 
 import pytest
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from declarations import services
@@ -15,6 +20,7 @@ from declarations.models import (
     Event,
 )
 from tests.factories import (
+    BodyFactory,
     CommitmentFactory,
     EventFactory,
     UserFactory,
@@ -328,3 +334,124 @@ def test_only_editors_record_an_event_as_held(client, summit, group, staff, stat
     form = {"date": "2006-06-15", "precision": "day", "reason": "A report."}
     assert client.post(held_url, form).status_code == status
     assert Event.objects.get(pk=summit.pk).held_on is None
+
+
+# -- the commitment page, the API, the release -------------------------------------
+
+
+def page_queries(client, commitment) -> tuple[int, str]:
+    url = reverse("declarations:commitment-detail", args=[commitment.reference])
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured.captured_queries), response.content.decode()
+
+
+def test_the_commitment_page_shows_the_event_its_deadline_waits_for(client, summit):
+    summit.body = BodyFactory(name="Council of Heads of State")
+    summit.save()
+    commitment = waiting_for(summit, CommitmentFactory())
+    plain = with_window(CommitmentFactory(), D(2006, 1, 1), D(2006, 12, 31), "year")
+
+    waiting, html = page_queries(client, commitment)
+    assert "Waits for" in html
+    assert "The next SCO summit, 2006" in html
+    assert "(Council of Heads of State)" in html
+    assert "Expected: 2006." in html
+    assert "Not held yet" in html
+
+    held(summit)
+    cache.clear()
+    after, html = page_queries(client, commitment)
+    assert "Held in Shanghai on 15 June 2006" in html
+    assert f'href="{SOURCE}"' in html
+    # The event costs no query of its own: it comes with the deadline's row.
+    assert waiting == after == page_queries(client, plain)[0]
+
+
+def test_the_event_name_is_escaped_on_the_page(client):
+    event = EventFactory(name="<script>alert(1)</script> summit")
+    commitment = waiting_for(event, CommitmentFactory())
+    _, html = page_queries(client, commitment)
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; summit" in html
+
+
+def test_the_api_carries_the_event_with_the_deadline(client, summit, three):
+    held(summit)
+    record = client.get(f"/api/commitments/{three[0].reference}/").json()
+    assert record["deadline"]["event"] == "The next SCO summit, 2006"
+    assert record["deadline"]["waits_for"] == {
+        "id": summit.pk,
+        "name": "The next SCO summit, 2006",
+        "body": None,
+        "expected_earliest": "2006-01-01",
+        "expected_latest": "2006-12-31",
+        "expected_precision": "year",
+        "expected_window": "2006",
+        "held_on": "2006-06-15",
+        "held_precision": "day",
+        "held": "15 June 2006",
+        "place": "Shanghai",
+        "source_url": SOURCE,
+    }
+
+
+def test_the_release_has_an_events_table_the_deadlines_refer_to(
+    summit, three, tmp_path
+):
+    import frictionless
+
+    from declarations.datapackage import writer
+
+    held(summit)
+    folder = writer.release_write(releases_dir=tmp_path, version="2026.1").folder
+    report = frictionless.validate(str(folder / "datapackage.json"))
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "note"])[:10]
+    with open(folder / "data" / "events.csv", encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert rows == [
+        {
+            "id": str(summit.pk),
+            "name": "The next SCO summit, 2006",
+            "body": "",
+            "expected_earliest": "2006-01-01",
+            "expected_latest": "2006-12-31",
+            "expected_precision": "year",
+            "held_on": "2006-06-15",
+            "held_precision": "day",
+            "place": "Shanghai",
+            "source_url": SOURCE,
+            "notes": "",
+        }
+    ]
+    with open(folder / "data" / "deadlines.csv", encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    waits = {row["commitment"]: row["deadline_waits_for"] for row in rows}
+    assert waits == {c.reference: str(summit.pk) for c in three}
+    descriptor = json.loads((folder / "datapackage.json").read_text())
+    schema = next(r for r in descriptor["resources"] if r["name"] == "deadlines")[
+        "schema"
+    ]
+    assert {
+        "fields": ["deadline_waits_for"],
+        "reference": {"resource": "events", "fields": ["id"]},
+    } in schema["foreignKeys"]
+
+
+def test_the_shipped_event_deadlines_wait_for_events_held_on_their_date(codebook):
+    deadlines = Deadline.objects.filter(kind=DeadlineKind.EVENT).select_related(
+        "waits_for"
+    )
+    assert deadlines.count() == 4
+    for deadline in deadlines:
+        event = deadline.waits_for
+        assert event is not None and event.name == deadline.event
+        assert event.held_window == (deadline.earliest, deadline.latest)
+        first = deadline.revisions.order_by("revised_at", "pk").first()
+        assert (event.expected_earliest, event.expected_latest) == (
+            first.old_earliest,
+            first.old_latest,
+        )
+        assert event.place in first.reason
+    assert not Event.objects.unresolved_after_window(D(2026, 1, 1)).exists()

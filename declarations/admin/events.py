@@ -14,7 +14,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from .. import services
 from ..models import Deadline, Event, Precision
-from . import ReadOnlyMixin
+from . import DerivesFromTheCodebook, ReadOnlyMixin
 
 
 class ResolutionFilter(admin.SimpleListFilter):
@@ -86,7 +86,7 @@ class EventHeldForm(forms.Form):
 
 
 @admin.register(Event)
-class EventAdmin(SimpleHistoryAdmin):
+class EventAdmin(DerivesFromTheCodebook, SimpleHistoryAdmin):
     list_display = [
         "name",
         "body",
@@ -118,6 +118,10 @@ class EventAdmin(SimpleHistoryAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_deadline_count()
+
+    def affected(self, obj):
+        # The pages of the commitments whose deadlines wait for it show it.
+        return list(obj.deadlines.values_list("pk", flat=True)) if obj.pk else []
 
     @admin.display(description="expected")
     def expected_window_display(self, obj):
