@@ -2,9 +2,14 @@
 
 import csv
 import datetime
+import gzip
 import json
+import subprocess
+import sys
 
+import frictionless
 import pytest
+from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import connection
@@ -12,6 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from declarations import services
+from declarations.datapackage import writer
 from declarations.models import (
     CommitmentState,
     Deadline,
@@ -27,6 +33,7 @@ from tests.factories import (
     waiting_for,
     with_window,
 )
+from tests.test_migrations import DATA, ROOT, environment, manage
 
 pytestmark = pytest.mark.django_db
 
@@ -233,8 +240,6 @@ def test_an_expected_window_must_end_a_period_of_its_precision():
 
 
 def member(group: str, **fields):
-    from django.contrib.auth.models import Group
-
     user = UserFactory(**fields)
     user.groups.add(Group.objects.get(name=group))
     return user
@@ -400,9 +405,6 @@ def test_the_api_carries_the_event_with_the_deadline(client, summit, three):
 def test_the_release_has_an_events_table_the_deadlines_refer_to(
     summit, three, tmp_path
 ):
-    import frictionless
-
-    from declarations.datapackage import writer
 
     held(summit)
     folder = writer.release_write(releases_dir=tmp_path, version="2026.1").folder
@@ -455,3 +457,63 @@ def test_the_shipped_event_deadlines_wait_for_events_held_on_their_date(codebook
         )
         assert event.place in first.reason
     assert not Event.objects.unresolved_after_window(D(2026, 1, 1)).exists()
+
+
+# -- the migration ------------------------------------------------------------------
+
+LINKS = """
+import json, django
+django.setup()
+from declarations.models import Deadline, Event
+print(json.dumps({
+    "events": {
+        e.name: [str(e.expected_earliest), str(e.expected_latest),
+                 e.expected_precision, e.held_on and str(e.held_on), e.notes]
+        for e in Event.objects.all()
+    },
+    "links": {
+        d.commitment.reference: [d.event, d.waits_for and d.waits_for.name,
+                                 str(d.earliest), str(d.latest)]
+        for d in Deadline.objects.select_related("commitment", "waits_for")
+        .exclude(event="")
+    },
+    "unlinked_events": Deadline.objects.filter(
+        kind="event", waits_for__isnull=True).count(),
+}))
+"""
+
+
+def test_the_migration_links_existing_event_deadlines_to_events(tmp_path):
+
+    database = tmp_path / "old.sqlite3"
+    with gzip.open(DATA / "main-2026-11-30.sqlite3.gz") as packed:
+        database.write_bytes(packed.read())
+    env = environment(f"sqlite:///{database}")
+    manage(env, "migrate", "--noinput")
+    result = subprocess.run(
+        [sys.executable, "-c", LINKS],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    found = json.loads(result.stdout.strip().splitlines()[-1])
+
+    summit = "The next SCO summit (Council of Heads of State), 2006"
+    moscow = "The meeting of the SCO heads of government in Moscow, autumn 2005"
+    # One event per distinct event text, expected in the window the wording
+    # allowed before the deadlines were narrowed; its date is left to an editor.
+    assert set(found["events"]) == {summit, moscow}
+    assert found["events"][summit][:4] == ["2006-01-01", "2006-12-31", "year", None]
+    assert found["events"][moscow][:4] == ["2005-09-01", "2005-11-30", "season", None]
+    assert "AST2005-05a, AST2005-05b" in found["events"][summit][4]
+    # Every event deadline waits for its event; its text and window are kept.
+    assert found["links"] == {
+        "AST2005-05a": [summit, summit, "2006-06-15", "2006-06-15"],
+        "AST2005-05b": [summit, summit, "2006-06-15", "2006-06-15"],
+        "AST2005-09a": [moscow, moscow, "2005-10-26", "2005-10-26"],
+        "AST2005-09b": [moscow, moscow, "2005-10-26", "2005-10-26"],
+    }
+    assert found["unlinked_events"] == 0
