@@ -517,3 +517,11 @@ def test_the_migration_links_existing_event_deadlines_to_events(tmp_path):
         "AST2005-09b": [moscow, moscow, "2005-10-26", "2005-10-26"],
     }
     assert found["unlinked_events"] == 0
+
+
+def test_recording_an_event_as_held_is_in_the_changes_log(client, summit, three):
+    held(summit, by=UserFactory(username="eda"))
+    html = client.get(reverse("declarations:changes") + "?kind=codebook").content
+    assert "Event “The next SCO summit, 2006”".encode() in html
+    revisions = client.get(reverse("declarations:changes") + "?kind=deadlines")
+    assert revisions.content.decode().count("was held in Shanghai") == 3

@@ -468,9 +468,7 @@ TABLES: tuple[Table, ...] = (
         columns=(
             Column("id", "pk", "integer", "The event's number.", required=True),
             Column("name", "name", "string", "What it is.", True, True),
-            Column(
-                "body", "body__slug", "string", "The slug of the organ that meets."
-            ),
+            Column("body", "body__slug", "string", "The slug of the organ that meets."),
             Column(
                 "expected_earliest",
                 "expected_earliest",

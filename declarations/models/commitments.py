@@ -383,9 +383,7 @@ class CommitmentQuerySet(models.QuerySet):
         from .deadlines import DeadlineRevision
 
         return (
-            self.select_related(
-                "declaration", "paragraph", "deadline__waits_for__body"
-            )
+            self.select_related("declaration", "paragraph", "deadline__waits_for__body")
             .prefetch_related(
                 _body_links(),
                 models.Prefetch(

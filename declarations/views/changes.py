@@ -19,6 +19,7 @@ from ..models import (
     Deadline,
     DeadlineRevision,
     Declaration,
+    Event,
     Evidence,
 )
 from .as_of import BadQuery, bad_query
@@ -30,6 +31,7 @@ CODEBOOK = {
     "commitment": Commitment,
     "commitmentbody": CommitmentBody,
     "deadline": Deadline,
+    "event": Event,
 }
 KINDS = {
     "assessments": "New assessments",
@@ -65,6 +67,8 @@ def _subject(name, record) -> tuple[str, str]:
         return f"Declaration “{record.title}”", ""
     if name == "body":
         return f"Body “{record.name}”", ""
+    if name == "event":
+        return f"Event “{record.name}”", ""
     if name == "commitment":
         # Not record.instance: it would fetch the excluded fields row by row.
         url = reverse("declarations:commitment-detail", args=[record.reference])
