@@ -525,3 +525,18 @@ def test_recording_an_event_as_held_is_in_the_changes_log(client, summit, three)
     assert "Event “The next SCO summit, 2006”".encode() in html
     revisions = client.get(reverse("declarations:changes") + "?kind=deadlines")
     assert revisions.content.decode().count("was held in Shanghai") == 3
+
+
+def test_the_api_event_is_what_drf_gives_from_the_declared_fields(rf, summit):
+    from rest_framework import serializers as drf
+
+    from declarations.api.serializers import EventSerializer, event_record
+
+    summit.body = BodyFactory(slug="heads-of-state")
+    summit.save()
+    for event in (summit, EventFactory(held_on=D(2006, 6, 1), held_precision="month")):
+        serializer = EventSerializer(context={"request": rf.get("/api/")})
+        generic = drf.Serializer.to_representation(serializer, event)
+        fast = event_record(event)
+        assert list(fast) == list(serializer.fields)
+        assert fast == json.loads(json.dumps(generic, default=str))

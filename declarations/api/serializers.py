@@ -345,21 +345,29 @@ class EventSerializer(serializers.Serializer):
     id = serializers.IntegerField(help_text="The event's number (events.csv).")
     name = serializers.CharField()
     body = serializers.CharField(
-        allow_null=True, help_text="The slug of the organ that meets, if any."
+        source="body.slug",
+        allow_null=True,
+        help_text="The slug of the organ that meets, if any.",
     )
     expected_earliest = serializers.DateField(allow_null=True)
     expected_latest = serializers.DateField(allow_null=True)
     expected_precision = choice(Precision.choices, allow_blank=True)
-    expected_window = serializers.CharField(help_text="In words.")
+    expected_window = serializers.CharField(
+        source="expected_window_display", help_text="In words."
+    )
     held_on = serializers.DateField(
         allow_null=True, help_text="When it was held; null until known."
     )
     held_precision = choice(Precision.choices, allow_blank=True)
-    held = serializers.CharField(
-        allow_null=True, help_text="When it was held, in words; null until known."
+    held = serializers.SerializerMethodField(
+        help_text="When it was held, in words; null until known."
     )
     place = serializers.CharField()
     source_url = serializers.CharField()
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_held(self, event):
+        return event.held_display if event.is_held else None
 
 
 def event_record(event) -> dict | None:
