@@ -24,6 +24,7 @@ from declarations.models import (
     DeadlineKind,
     Declaration,
     Direction,
+    Event,
     Evidence,
     LinkState,
     LinkType,
@@ -146,6 +147,32 @@ def with_window(commitment, earliest, latest, precision=Precision.DAY, **fields)
     )
     services.status_derive(commitment_ids=[commitment.pk])
     return commitment
+
+
+class EventFactory(factory.django.DjangoModelFactory):
+    """An event expected some day of 2006, not held yet."""
+
+    class Meta:
+        model = Event
+
+    name = factory.Sequence(lambda n: f"The summit number {n}")
+    expected_earliest = datetime.date(2006, 1, 1)
+    expected_latest = datetime.date(2006, 12, 31)
+    expected_precision = Precision.YEAR
+
+
+def waiting_for(event, commitment, wording="by the next 2006 Summit"):
+    """Tie a commitment's deadline to the event, with the event's expected window."""
+    return with_window(
+        commitment,
+        event.expected_earliest,
+        event.expected_latest,
+        event.expected_precision,
+        kind=DeadlineKind.EVENT,
+        wording=wording,
+        event=event.name,
+        waits_for=event,
+    )
 
 
 class CommitmentBodyFactory(factory.django.DjangoModelFactory):

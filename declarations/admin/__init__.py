@@ -297,6 +297,7 @@ class DeadlineForm(forms.ModelForm):
             "wording",
             "kind",
             "event",
+            "waits_for",
             "earliest",
             "latest",
             "precision",
@@ -329,6 +330,7 @@ class DeadlineAdminForm(FreshForm, DeadlineForm):
 class DeadlineInline(admin.StackedInline):
     model = Deadline
     form = DeadlineForm
+    autocomplete_fields = ["waits_for"]
     can_delete = False
     min_num = 1
     max_num = 1
@@ -601,7 +603,7 @@ class DeadlineAdmin(DerivesFromTheCodebook, SimpleHistoryAdmin):
     list_filter = ["kind", "precision"]
     list_select_related = ["commitment"]
     search_fields = ["commitment__reference", "wording", "event", "note"]
-    autocomplete_fields = ["commitment"]
+    autocomplete_fields = ["commitment", "waits_for"]
     inlines = [DeadlineRevisionInline]
 
     def get_fields(self, request, obj=None):
@@ -623,6 +625,7 @@ class DeadlineAdmin(DerivesFromTheCodebook, SimpleHistoryAdmin):
             super().save_model(request, obj, form, change)
 
 
+from .events import EventAdmin  # noqa: E402, F401
 from .links import CommitmentLinkAdmin  # noqa: E402, F401
 from .proposals import CommitmentProposalAdmin  # noqa: E402, F401
 from .records import AssessmentAdmin  # noqa: E402, F401

@@ -366,10 +366,63 @@ class CommitmentBodySerializer(serializers.Serializer):
     role = choice(Role.choices)
 
 
+class EventSerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text="The event's number (events.csv).")
+    name = serializers.CharField()
+    body = serializers.CharField(
+        source="body.slug",
+        allow_null=True,
+        help_text="The slug of the organ that meets, if any.",
+    )
+    expected_earliest = serializers.DateField(allow_null=True)
+    expected_latest = serializers.DateField(allow_null=True)
+    expected_precision = choice(Precision.choices, allow_blank=True)
+    expected_window = serializers.CharField(
+        source="expected_window_display", help_text="In words."
+    )
+    held_on = serializers.DateField(
+        allow_null=True, help_text="When it was held; null until known."
+    )
+    held_precision = choice(Precision.choices, allow_blank=True)
+    held = serializers.SerializerMethodField(
+        help_text="When it was held, in words; null until known."
+    )
+    place = serializers.CharField()
+    source_url = serializers.CharField()
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_held(self, event):
+        return event.held_display if event.is_held else None
+
+
+def event_record(event) -> dict | None:
+    """The event a deadline waits for, as the API gives it (None if none)."""
+    if event is None:
+        return None
+    return {
+        "id": event.pk,
+        "name": event.name,
+        "body": event.body.slug if event.body else None,
+        "expected_earliest": _date(event.expected_earliest),
+        "expected_latest": _date(event.expected_latest),
+        "expected_precision": event.expected_precision,
+        "expected_window": event.expected_window_display,
+        "held_on": _date(event.held_on),
+        "held_precision": event.held_precision,
+        "held": event.held_display if event.is_held else None,
+        "place": event.place,
+        "source_url": event.source_url,
+    }
+
+
 class DeadlineSerializer(serializers.Serializer):
     wording = serializers.CharField(help_text="Verbatim from the text; may be empty.")
     kind = choice(DeadlineKind.choices)
     event = serializers.CharField()
+    waits_for = EventSerializer(
+        allow_null=True,
+        help_text="For event deadlines: the event's record, with its date once held.",
+    )
     earliest = serializers.DateField(
         allow_null=True, help_text="First day of the due window."
     )
@@ -465,6 +518,7 @@ class CommitmentSerializer(serializers.ModelSerializer):
                 "wording": deadline.wording,
                 "kind": deadline.kind,
                 "event": deadline.event,
+                "waits_for": event_record(deadline.waits_for),
                 "earliest": _date(deadline.earliest),
                 "latest": _date(deadline.latest),
                 "precision": deadline.precision,

@@ -29,6 +29,7 @@ from ..models import (
     DeadlineRevision,
     Declaration,
     Direction,
+    Event,
     Evidence,
     LinkType,
     Paragraph,
@@ -490,6 +491,63 @@ TABLES: tuple[Table, ...] = (
         ),
     ),
     Table(
+        name="events",
+        title="Events",
+        description="The events that deadlines wait for (the next summit, a "
+        "meeting of heads of government): when each was expected and, once "
+        "known, when and where it was held.",
+        rows=lambda as_of: Event.objects.order_by("pk"),
+        columns=(
+            Column("id", "pk", "integer", "The event's number.", required=True),
+            Column("name", "name", "string", "What it is.", True, True),
+            Column("body", "body__slug", "string", "The slug of the organ that meets."),
+            Column(
+                "expected_earliest",
+                "expected_earliest",
+                "date",
+                "The first day it could be held on, as the wording allows.",
+            ),
+            Column(
+                "expected_latest",
+                "expected_latest",
+                "date",
+                "The last day it could be held on, as the wording allows.",
+            ),
+            Column(
+                "expected_precision",
+                "expected_precision",
+                "string",
+                "How precise the expected window is.",
+                vocabulary=Precision,
+            ),
+            Column(
+                "held_on",
+                "held_on",
+                "date",
+                "When it was held; empty until known. With a precision other "
+                "than day, any day of that period.",
+            ),
+            Column(
+                "held_precision",
+                "held_precision",
+                "string",
+                "How precisely that date is known; the deadlines waiting for "
+                "the event narrow to that period.",
+                vocabulary=Precision,
+            ),
+            Column("place", "place", "string", "Where it was held."),
+            Column(
+                "source_url",
+                "source_url",
+                "string",
+                "Where its date and place are documented (http or https).",
+            ),
+            Column("notes", "notes", "string", "Editors' notes."),
+        ),
+        primary_key=("id",),
+        foreign_keys=(ForeignKey(("body",), "bodies", ("slug",)),),
+    ),
+    Table(
         name="deadlines",
         title="Deadlines",
         description="Each commitment's deadline: the wording and its due window.",
@@ -515,6 +573,12 @@ TABLES: tuple[Table, ...] = (
                 "event",
                 "string",
                 "For event deadlines: the event.",
+            ),
+            Column(
+                "deadline_waits_for",
+                "waits_for_id",
+                "integer",
+                "For event deadlines: the id of the event's record (events.csv).",
             ),
             Column(
                 "deadline_earliest",
@@ -544,7 +608,10 @@ TABLES: tuple[Table, ...] = (
             ),
         ),
         primary_key=("commitment",),
-        foreign_keys=(to_commitments(),),
+        foreign_keys=(
+            to_commitments(),
+            ForeignKey(("deadline_waits_for",), "events", ("id",)),
+        ),
     ),
     Table(
         name="deadline_revisions",

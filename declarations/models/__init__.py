@@ -18,6 +18,7 @@ from .coding import CodingRound
 from .commitments import Commitment, CommitmentBody, ReferenceAlias
 from .deadlines import Deadline, DeadlineRevision
 from .declarations import Declaration, Paragraph
+from .events import Event
 from .links import CommitmentLink
 from .proposals import CommitmentProposal, ProposalStatus, ProposedBody
 from .records import Assessment, Evidence
@@ -43,6 +44,7 @@ __all__ = [
     "DeadlineRevision",
     "Declaration",
     "Direction",
+    "Event",
     "Evidence",
     "FigureTally",
     "LinkState",

@@ -424,7 +424,7 @@ class CommitmentQuerySet(models.QuerySet):
         status, overdue band, last evidence, implementation), in no order (the
         API pages by its own key)."""
         return (
-            self.select_related("declaration", "paragraph", "deadline")
+            self.select_related("declaration", "paragraph", "deadline__waits_for__body")
             .defer(*WIDE_RELATED_FIELDS)
             .prefetch_related(_body_links())
             .with_overdue_band(as_of)
@@ -454,7 +454,7 @@ class CommitmentQuerySet(models.QuerySet):
         from .deadlines import DeadlineRevision
 
         return (
-            self.select_related("declaration", "paragraph", "deadline")
+            self.select_related("declaration", "paragraph", "deadline__waits_for__body")
             .prefetch_related(
                 _body_links(),
                 models.Prefetch(

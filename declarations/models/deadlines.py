@@ -135,6 +135,15 @@ class Deadline(models.Model):
         help_text="For event deadlines: the event, e.g. 'the 2006 SCO Summit'.",
         validators=[refuse_control_characters],
     )
+    waits_for = models.ForeignKey(
+        "declarations.Event",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="deadlines",
+        help_text="For event deadlines: the event's record. Recording when it was "
+        "held narrows every deadline that waits for it.",
+    )
     earliest = models.DateField(
         null=True, blank=True, help_text="First day of the due window."
     )
@@ -194,6 +203,12 @@ class Deadline(models.Model):
                 name="deadline_none_has_no_wording",
                 violation_error_message="A deadline of kind 'none' has no wording.",
             ),
+            models.CheckConstraint(
+                condition=models.Q(waits_for__isnull=True)
+                | models.Q(kind=DeadlineKind.EVENT),
+                name="deadline_waits_only_for_an_event",
+                violation_error_message="Only an event deadline waits for an event.",
+            ),
         ]
         indexes = [models.Index(fields=["earliest"], name="deadline_earliest_idx")]
 
@@ -243,6 +258,8 @@ class Deadline(models.Model):
                 errors["precision"] = "Precision needs a due window."
             if self.kind == DeadlineKind.CALENDAR:
                 errors["earliest"] = "A calendar deadline needs a due window."
+        if self.waits_for_id is not None and self.kind != DeadlineKind.EVENT:
+            errors["waits_for"] = "Only an event deadline waits for an event."
         if errors:
             raise ValidationError(errors)
 

@@ -22,6 +22,7 @@ from .declarations import (
     default_reference_prefix,
     default_slug,
 )
+from .events import event_held
 from .links import (
     SUGGEST_THRESHOLD,
     link_confirm,
@@ -70,6 +71,7 @@ __all__ = [
     "declaration_import",
     "default_reference_prefix",
     "default_slug",
+    "event_held",
     "evidence_log",
     "evidence_retract",
     "latest_assessment_id",

@@ -10,9 +10,13 @@ from .status import status_derive
 
 @transaction.atomic
 def deadline_revise(
-    *, deadline: Deadline, revised_by, reason: str, **changes
+    *, deadline: Deadline, revised_by, reason: str, derive: bool = True, **changes
 ) -> DeadlineRevision:
-    """Change a deadline's wording or window, keeping the old one and the reason."""
+    """Change a deadline's wording or window, keeping the old one and the reason.
+
+    ``derive=False`` when the caller revises several deadlines and derives their
+    commitments once, in the same transaction (``event_held``).
+    """
     if not reason.strip():
         raise ValidationError({"reason": "Say why the deadline changes."})
     commitment_lock(deadline.pk)
@@ -37,5 +41,6 @@ def deadline_revise(
     )
     revision.full_clean()
     revision.save()
-    status_derive(commitment_ids=[deadline.pk], locked=True)
+    if derive:
+        status_derive(commitment_ids=[deadline.pk], locked=True)
     return revision

@@ -20,6 +20,7 @@ from ..models import (
     Deadline,
     DeadlineRevision,
     Declaration,
+    Event,
     Evidence,
 )
 from .as_of import BadQuery, bad_query
@@ -31,6 +32,7 @@ CODEBOOK = {
     "commitment": Commitment,
     "commitmentbody": CommitmentBody,
     "deadline": Deadline,
+    "event": Event,
 }
 KINDS = {
     "assessments": "New assessments",
@@ -67,6 +69,8 @@ def _subject(name, record) -> tuple[str, str]:
         return f"Declaration “{record.title}”", ""
     if name == "body":
         return f"Body “{record.name}”", ""
+    if name == "event":
+        return f"Event “{record.name}”", ""
     if name == "commitment":
         # Not record.instance: it would fetch the excluded fields row by row.
         url = reverse("declarations:commitment-detail", args=[record.reference])
