@@ -308,7 +308,9 @@ class EvidenceInline(ReadOnlyMixin, admin.TabularInline):
         "summary",
         "source_title",
         "source_url",
+        "source_language",
         "direction",
+        "confidence",
         "logged_by",
         "retracted_at",
     ]
