@@ -153,4 +153,17 @@ class Migration(migrations.Migration):
                 violation_error_message="A source title is the source's own, not a placeholder.",
             ),
         ),
+        migrations.AddField(
+            model_name="paragraph",
+            name="coding_note",
+            field=models.TextField(
+                blank=True,
+                help_text="How the coding manual was applied here: why the paragraph holds no commitment, or how its commitments and bodies were coded. Shown in the reader.",
+                max_length=4000,
+                validators=[
+                    declarations.text.ControlCharacterValidator(),
+                    django.core.validators.MaxLengthValidator(4000),
+                ],
+            ),
+        ),
     ]
