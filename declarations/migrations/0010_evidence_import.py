@@ -166,4 +166,52 @@ class Migration(migrations.Migration):
                 ],
             ),
         ),
+        migrations.AddField(
+            model_name="assessment",
+            name="record_key",
+            field=models.CharField(
+                blank=True,
+                help_text="The key of the row of the record file it was imported from (import_evidence); empty for what analysts log on the pages.",
+                max_length=64,
+                validators=[
+                    django.core.validators.RegexValidator(
+                        "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$",
+                        "A record key is letters, digits, '.', '_' or '-', at most 64 (E001, A012).",
+                        code="record_key",
+                    )
+                ],
+            ),
+        ),
+        migrations.AddField(
+            model_name="evidence",
+            name="record_key",
+            field=models.CharField(
+                blank=True,
+                help_text="The key of the row of the record file it was imported from (import_evidence); empty for what analysts log on the pages.",
+                max_length=64,
+                validators=[
+                    django.core.validators.RegexValidator(
+                        "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$",
+                        "A record key is letters, digits, '.', '_' or '-', at most 64 (E001, A012).",
+                        code="record_key",
+                    )
+                ],
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="assessment",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("record_key", ""), _negated=True),
+                fields=("record_key",),
+                name="assessment_record_key_unique",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="evidence",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("record_key", ""), _negated=True),
+                fields=("record_key",),
+                name="evidence_record_key_unique",
+            ),
+        ),
     ]

@@ -35,6 +35,25 @@ language_code = RegexValidator(
 # Names for the codes Django's own table lacks (it names only its locales).
 LANGUAGE_NAMES = {"zh": "Chinese"}
 
+# The key a row of an imported record file carries (import_evidence): stable, so
+# importing the same file again finds what it wrote.
+record_key_format = RegexValidator(
+    r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$",
+    "A record key is letters, digits, '.', '_' or '-', at most 64 (E001, A012).",
+    code="record_key",
+)
+
+
+def record_key_field():
+    return models.CharField(
+        max_length=64,
+        blank=True,
+        validators=[record_key_format],
+        help_text="The key of the row of the record file it was imported from "
+        "(import_evidence); empty for what analysts log on the pages.",
+    )
+
+
 # Words that stand in for a title nobody recorded. A title in square brackets
 # ("[no title in corpus excerpt]") is one too: the database refuses those, and
 # these words, whatever their case.
@@ -194,6 +213,7 @@ class Evidence(models.Model):
         validators=[refuse_control_characters, MaxLengthValidator(2000)],
         blank=True,
     )
+    record_key = record_key_field()
 
     objects = EvidenceQuerySet.as_manager()
 
@@ -238,6 +258,11 @@ class Evidence(models.Model):
                 name="evidence_title_not_placeholder",
                 violation_error_message="A source title is the source's own, not "
                 "a placeholder.",
+            ),
+            models.UniqueConstraint(
+                fields=["record_key"],
+                condition=~models.Q(record_key=""),
+                name="evidence_record_key_unique",
             ),
             models.CheckConstraint(
                 condition=(
@@ -486,6 +511,7 @@ class Assessment(models.Model):
         validators=[refuse_control_characters, MaxLengthValidator(2000)],
         help_text="Why it was returned (required), or a note on approval.",
     )
+    record_key = record_key_field()
 
     objects = AssessmentQuerySet.as_manager()
 
@@ -553,6 +579,11 @@ class Assessment(models.Model):
                 name="assessment_superseded_names_successor",
                 violation_error_message="A superseded assessment names what "
                 "superseded it.",
+            ),
+            models.UniqueConstraint(
+                fields=["record_key"],
+                condition=~models.Q(record_key=""),
+                name="assessment_record_key_unique",
             ),
         ]
         indexes = [

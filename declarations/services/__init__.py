@@ -20,6 +20,7 @@ from .proposals import (
     proposals_for,
     proposals_store,
 )
+from .record_import import RecordImportResult, record_import
 from .records import (
     CORRECTION_POLICY,
     StaleAssessment,
@@ -38,6 +39,7 @@ __all__ = [
     "CORRECTION_POLICY",
     "ImportRefused",
     "ImportResult",
+    "RecordImportResult",
     "StaleAssessment",
     "assessment_record",
     "assessment_review",
@@ -55,6 +57,7 @@ __all__ = [
     "proposal_reject",
     "proposals_for",
     "proposals_store",
+    "record_import",
     "review_required",
     "status_derive",
     "status_forget",
