@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
     [
         "[no title in corpus excerpt]",
         "［無題］",
-        "<untitled>",
+        "[Untitled]",
         "Untitled",
         "untitled.",
         "N/A",

@@ -73,7 +73,7 @@ def real_title(value: str) -> None:
     """A source title is the one the source shows, never a stand-in for it."""
     title = value.strip()
     folded = title.casefold()
-    bracketed = title[:1] in "[［<" and title[-1:] in "]］>"
+    bracketed = title[:1] in "[［" and title[-1:] in "]］"
     if (
         bracketed
         or folded.strip(" .-:;") in PLACEHOLDER_TITLES
