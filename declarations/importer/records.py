@@ -6,14 +6,15 @@ its own, stable across versions of the file, so that importing it again finds
 what it wrote; an assessment cites evidence by key (``cites``, separated by
 spaces).
 
-Reading is pure, like the declaration importer: it checks what a row can say
-without the database (the columns a record may fill, dates, vocabularies, keys)
-and returns ``RecordRow`` objects, or raises ``RecordFileError`` with every
-problem found as (row, column, reason). Rows are numbered as a spreadsheet shows
-them: the header is row 1. The database's rules (the commitment exists, the title
-is a real one, a closed status cites standing evidence) are applied by
-``services.record_import`` through the same services the pages use.
-"""
+Reading is pure, like the declaration importer: it checks what a row can say without
+the database (the columns a record may fill, dates, vocabularies, keys) and returns
+a ``ParsedRecord``: the rows that read well and every problem of the others as (row,
+column, reason), so that the import can report them together with what the database
+refuses. A file that cannot be read at all (not UTF-8, the header without the
+documented columns) raises ``RecordFileError``. Rows are numbered as a spreadsheet
+shows them: the header is row 1. The database's rules (the commitment exists, the
+title is a real one, a closed status cites standing evidence) are applied by
+``services.record_import`` through the same services the pages use."""
 
 import csv
 import dataclasses
@@ -234,8 +235,20 @@ def _read_row(number: int, raw: dict, problems: list) -> RecordRow | None:
     return RecordRow(number, record, key, commitment, values)
 
 
-def parse_record(data: bytes, source: str) -> list[RecordRow]:
-    """The rows of a record file, or RecordFileError with every problem in it."""
+@dataclasses.dataclass
+class ParsedRecord:
+    """A record file read: the rows that read well, and the problems of the rest
+    (``refused``: their keys, by row)."""
+
+    source: str
+    rows: list[RecordRow]
+    problems: list[tuple[int | None, str, str]]
+    refused: dict[str, int]
+
+
+def parse_record(data: bytes, source: str) -> ParsedRecord:
+    """A record file's rows and the problems of its rows; RecordFileError for a
+    file that cannot be read as one."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -261,7 +274,7 @@ def parse_record(data: bytes, source: str) -> list[RecordRow]:
         problems.append((1, "header", "a column is named twice"))
     if problems:
         raise RecordFileError(source, problems)
-    rows, keys = [], {}
+    rows, keys, refused = [], {}, {}
     number = 1
     while True:
         number += 1
@@ -296,14 +309,14 @@ def parse_record(data: bytes, source: str) -> list[RecordRow]:
         keys[raw["key"]] = number
         if row := _read_row(number, raw, problems):
             rows.append(row)
+        else:
+            refused[raw["key"]] = number
     if not rows and not problems:
-        problems.append((None, "file", "no evidence or assessment row"))
-    if problems:
-        raise RecordFileError(source, problems)
-    return rows
+        raise RecordFileError(source, [(None, "file", "no evidence or assessment row")])
+    return ParsedRecord(source, rows, problems, refused)
 
 
-def read_record(path, max_bytes: int) -> list[RecordRow]:
+def read_record(path, max_bytes: int) -> ParsedRecord:
     """Read and parse a record file, refusing one larger than ``max_bytes``."""
     source = str(path)
     try:

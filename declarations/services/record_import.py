@@ -18,7 +18,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from ..importer.records import RecordFileError, RecordRow, with_search
+from ..importer.records import ParsedRecord, RecordFileError, RecordRow, with_search
 from ..models import Assessment, Body, BodyKind, Commitment, Evidence, Review
 from .records import assessment_record, evidence_log
 from .status import status_derive
@@ -74,15 +74,15 @@ def _problems_of(error: ValidationError, row: int) -> list[tuple[int, str, str]]
     problems = []
     for field, messages in error.message_dict.items():
         column = "record" if field == NON_FIELD_ERRORS else COLUMN_OF.get(field, field)
-        problems.extend((row, column, message) for message in messages)
+        # Two validators can say the same thing (a URL field's own and ours).
+        problems.extend((row, column, message) for message in dict.fromkeys(messages))
     return problems
 
 
 @transaction.atomic
 def record_import(
     *,
-    rows: list[RecordRow],
-    source: str,
+    record: ParsedRecord,
     publish: bool = False,
     dry_run: bool = False,
 ) -> RecordImportResult:
@@ -90,15 +90,19 @@ def record_import(
 
     Assessments are drafts where review is on (``review_required()``) unless
     ``publish`` says the file has been reviewed already. Raises RecordFileError
-    with every row's problem as (row, column, reason), having written nothing;
-    ``dry_run`` checks everything the same way and writes nothing either.
+    with every row's problem as (row, column, reason), the reader's and the
+    database's in row order, having written nothing; ``dry_run`` checks
+    everything the same way and writes nothing either.
     """
     result = RecordImportResult(dry_run=dry_run)
     try:
         with transaction.atomic():
-            problems = _import(rows, publish or None, result)
+            problems = record.problems + _import(
+                record.rows, dict(record.refused), publish or None, result
+            )
             if problems:
-                raise RecordFileError(source, problems)
+                problems.sort(key=lambda problem: problem[0] or 0)
+                raise RecordFileError(record.source, problems)
             if dry_run:
                 raise _DryRun
     except _DryRun:
@@ -106,7 +110,7 @@ def record_import(
     return result
 
 
-def _import(rows, publish, result) -> list[tuple[int, str, str]]:
+def _import(rows: list[RecordRow], refused, publish, result) -> list:
     references = {row.commitment for row in rows} | {
         row["superseded_by"] for row in rows if row.record == "assessment"
     }
@@ -131,7 +135,6 @@ def _import(rows, publish, result) -> list[tuple[int, str, str]]:
     }
     # Evidence by key: this file's rows as they are written, then earlier imports'.
     evidence_by_key: dict[str, Evidence] = {}
-    refused: dict[str, int] = {}
     touched: set[int] = set()
     problems = []
     now = timezone.now()
@@ -274,6 +277,6 @@ def _import(rows, publish, result) -> list[tuple[int, str, str]]:
         result.assessments_created += 1
         result.drafts += assessment.review == Review.DRAFT
         touched.add(commitment.pk)
-    if touched and not problems:
+    if touched and not problems and not refused:
         status_derive(commitment_ids=sorted(touched))
     return problems

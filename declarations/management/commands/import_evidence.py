@@ -77,9 +77,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, path, publish, dry_run, **options):
         try:
-            rows = read_record(path, settings.TRACKER_MAX_IMPORT_BYTES)
             result = record_import(
-                rows=rows, source=str(path), publish=publish, dry_run=dry_run
+                record=read_record(path, settings.TRACKER_MAX_IMPORT_BYTES),
+                publish=publish,
+                dry_run=dry_run,
             )
         except RecordFileError as exc:
             raise CommandError(
