@@ -11,9 +11,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from declarations.importer.records import COLUMNS, SEARCHED_LABEL
+from declarations.manual import render_manual
 from declarations.models import (
     Assessment,
     Body,
@@ -619,3 +621,29 @@ def test_reimporting_the_shipped_record_changes_nothing(codebook):
     assert "evidence: 0 created, 89 unchanged" in out.getvalue()
     assert "assessments: 0 created, 46 unchanged" in out.getvalue()
     assert snapshot() == before
+
+
+# ---------------------------------------------- the manual on the methodology page
+
+
+def test_the_methodology_page_prints_the_coding_manual(client, db):
+    html = client.get(reverse("declarations:methodology")).content.decode()
+    assert '<a href="#coding-manual">The coding manual</a>' in html
+    assert '<h3 id="manual-3-who-is-responsible">3. Who is responsible</h3>' in html
+    assert "<h1>Coding manual</h1>" not in html  # the page's heading names it
+    assert "<th>status</th>" in html  # the manual's table of statuses
+    assert "Open-ended practices are never" in html
+    assert "<strong>member states as the implied actor</strong>" in html
+
+
+def test_the_manual_is_rendered_with_html_and_unsafe_links_off():
+    html = render_manual(
+        "# Title\n\n## Rules\n\n<script>alert(1)</script>\n\n"
+        "[click](javascript:alert(1)) and [a page](https://example.org/)\n"
+    )
+    assert "<h1>" not in html and "Title" not in html
+    assert '<h3 id="manual-rules">Rules</h3>' in html
+    assert "<script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert 'href="javascript:' not in html
+    assert '<a href="https://example.org/">a page</a>' in html

@@ -5,6 +5,7 @@ import datetime
 from django.conf import settings
 from django.views.generic import TemplateView
 
+from ..manual import coding_manual
 from ..models import (
     Body,
     Confidence,
@@ -101,5 +102,6 @@ class MethodologyView(AsOfMixin, TemplateView):
             scorecard_roles=scorecards.SCORECARD_ROLE_NOTE,
             example=overdue_example(settings.TRACKER_DUE_SOON_DAYS),
             correction_policy=CORRECTION_POLICY,
+            coding_manual=coding_manual(),
         )
         return context
