@@ -647,18 +647,3 @@ def test_the_manual_is_rendered_with_html_and_unsafe_links_off():
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert 'href="javascript:' not in html
     assert '<a href="https://example.org/">a page</a>' in html
-
-
-def test_bootstrap_loads_the_codebook_then_its_reviewed_record(db, settings):
-    settings.TRACKER_REVIEW_REQUIRED = True  # the shipped file is reviewed already
-    out = io.StringIO()
-    call_command("bootstrap", stdout=out)
-    assert "evidence: 89 created" in out.getvalue()
-    assert "assessments: 46 created" in out.getvalue()
-    assert Evidence.objects.count() == 89
-    assert set(Assessment.objects.values_list("review", flat=True)) == {"published"}
-    assert not Paragraph.objects.filter(coding_note="").exists()
-    again = io.StringIO()
-    call_command("bootstrap", stdout=again)
-    assert "nothing loaded" in again.getvalue()
-    assert Evidence.objects.count() == 89
