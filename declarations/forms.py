@@ -28,6 +28,14 @@ class EvidenceForm(forms.ModelForm):
         widget=forms.URLInput(attrs={"placeholder": "https://"}),
         help_text="http or https only.",
     )
+    archived_url = forms.URLField(
+        label="Archived copy",
+        required=False,
+        max_length=1000,
+        assume_scheme="https",
+        widget=forms.URLInput(attrs={"placeholder": "https://web.archive.org/..."}),
+        help_text="Optional: an archived copy whose address you have seen.",
+    )
 
     class Meta:
         model = Evidence
@@ -38,9 +46,12 @@ class EvidenceForm(forms.ModelForm):
             "source_title",
             "source_publisher",
             "source_url",
+            "source_language",
+            "archived_url",
             "accessed_on",
             "excerpt",
             "direction",
+            "confidence",
         ]
         widgets = {
             "event_date": DateInput(),
@@ -48,10 +59,13 @@ class EvidenceForm(forms.ModelForm):
             "summary": forms.Textarea(attrs={"rows": 3}),
             "excerpt": forms.Textarea(attrs={"rows": 3}),
         }
-        labels = {"event_date_precision": "The source dates it to the"}
+        labels = {
+            "event_date_precision": "The source dates it to the",
+            "source_language": "Language of the source",
+        }
         help_texts = {
             "event_date": "When it happened in the world.",
-            "excerpt": "Optional: the source's own words, verbatim.",
+            "excerpt": "The source's own words, verbatim, that support the summary.",
         }
 
     def __init__(self, *args, commitment, **kwargs):
@@ -60,6 +74,17 @@ class EvidenceForm(forms.ModelForm):
         today = timezone.localdate().isoformat()
         self.fields["event_date"].widget.attrs["max"] = today
         self.fields["accessed_on"].widget.attrs["max"] = today
+        # What a researcher needs to check the entry: asked of every new one.
+        required = (
+            "source_publisher",
+            "source_language",
+            "accessed_on",
+            "excerpt",
+            "confidence",
+        )
+        for name in required:
+            self.fields[name].required = True
+        self.fields["source_language"].widget.attrs.update(size=6, placeholder="en")
         if not self.is_bound:
             self.initial.setdefault("accessed_on", timezone.localdate())
 

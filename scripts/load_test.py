@@ -163,8 +163,7 @@ def recreate_database(url: str) -> None:
 
 def prepare(args, env: dict, workdir: Path) -> list[str]:
     recreate_database(args.database_url)
-    manage(env, "migrate", "--noinput", "-v0")
-    manage(env, "loaddata", "astana_2005", "-v0")
+    manage(env, "bootstrap")  # migrate, the codebook and its record
     manage(env, "collectstatic", "--noinput", "-v0")
     password_file = workdir / "password"
     password_file.write_text(PASSWORD + "\n")

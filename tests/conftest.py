@@ -1,3 +1,6 @@
+import io
+from pathlib import Path
+
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
@@ -16,13 +19,22 @@ def superuser(db):
     return UserFactory(username="admin", is_staff=True, is_superuser=True)
 
 
+RECORD = Path(__file__).resolve().parent.parent / "fixtures" / "astana_2005_record.csv"
+
+
+def load_codebook():
+    """The shipped codebook and its record, as ``bootstrap`` loads them."""
+    call_command("loaddata", "astana_2005", verbosity=0)  # and derives
+    call_command("import_evidence", str(RECORD), publish=True, stdout=io.StringIO())
+
+
 @pytest.fixture(scope="module")
 def _codebook_loaded(django_db_setup, django_db_blocker):
-    """The codebook, loaded once for a module in a transaction rolled back after it:
-    each test's own transaction (the ``db`` fixture) nests inside, so a test's
-    changes go with it."""
+    """The codebook and its record, loaded once for a module in a transaction
+    rolled back after it: each test's own transaction (the ``db`` fixture) nests
+    inside, so a test's changes go with it."""
     with django_db_blocker.unblock(), transaction.atomic():
-        call_command("loaddata", "astana_2005", verbosity=0)  # and derives
+        load_codebook()
         yield
         transaction.set_rollback(True)
 

@@ -75,8 +75,7 @@ def stack_database():
     try:
         env = production_env(url)
         for command in (
-            ["migrate", "--noinput", "-v0"],
-            ["loaddata", "astana_2005", "-v0"],
+            ["bootstrap"],  # migrate, the codebook and its record
             ["collectstatic", "--noinput", "-v0"],
         ):
             result = subprocess.run(

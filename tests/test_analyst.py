@@ -65,9 +65,11 @@ def evidence_post(**overrides):
         "source_title": "UNHCR press release",
         "source_publisher": "UNHCR",
         "source_url": "https://www.unhcr.org/news/extradition",
+        "source_language": "en",
         "accessed_on": "2026-11-20",
-        "excerpt": "",
+        "excerpt": "four Uzbek refugees were extradited",
         "direction": "toward",
+        "confidence": "high",
         **overrides,
     }
 
@@ -195,11 +197,21 @@ def test_refused_post_without_csrf_token_writes_nothing(commitment):
 def test_logged_evidence_shows_on_the_commitment_page(client, commitment):
     client, analyst = client_for(client, "analyst")
     url = reverse("declarations:evidence-create", args=[commitment.reference])
-    response = client.post(url, evidence_post(), follow=True)
+    archive = "https://web.archive.org/web/2006/https://www.unhcr.org/news/x"
+    response = client.post(url, evidence_post(archived_url=archive), follow=True)
     evidence = Evidence.objects.get()
     assert evidence.logged_by == analyst
+    assert (evidence.source_language, evidence.confidence) == ("en", "high")
     assert response.redirect_chain[-1][0].endswith(f"#evidence-{evidence.pk}")
-    assert "Kyrgyzstan extradited four refugees." in response.content.decode()
+    html = response.content.decode()
+    assert "Kyrgyzstan extradited four refugees." in html
+    # What a reader needs to check it: title, publisher, language, date read,
+    # the source's words and the archived copy.
+    assert '<cite lang="en">UNHCR press release</cite></a>, UNHCR (in English)' in html
+    assert "accessed 20 Nov 2026" in html
+    assert "four Uzbek refugees were extradited</blockquote>" in html
+    assert f'<a class="archived" href="{archive}"' in html
+    assert "High confidence" in html
     log = client.get(reverse("declarations:changes"), {"kind": "evidence"})
     assert "Kyrgyzstan extradited four refugees." in log.content.decode()
     assert analyst.username in log.content.decode()
@@ -217,6 +229,16 @@ def test_logged_evidence_shows_on_the_commitment_page(client, commitment):
         ({"summary": "x" * 4001}, "at most 4000 characters"),
         ({"source_title": "t" * 501}, "at most 500 characters"),
         ({"direction": "sideways"}, "Select a valid choice"),
+        ({"source_title": "[no title in corpus excerpt]"}, "is a placeholder"),
+        ({"source_title": "Untitled"}, "is a placeholder"),
+        ({"source_title": " n/a "}, "is a placeholder"),
+        ({"source_language": "Russian"}, "as a short code"),
+        ({"source_language": ""}, "This field is required"),
+        ({"source_publisher": ""}, "This field is required"),
+        ({"accessed_on": ""}, "This field is required"),
+        ({"excerpt": ""}, "This field is required"),
+        ({"confidence": "certain"}, "Select a valid choice"),
+        ({"archived_url": "ftp://archive.org/x"}, "Enter a valid URL"),
     ],
 )
 def test_evidence_validation_messages_and_nothing_written(

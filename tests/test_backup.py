@@ -26,15 +26,14 @@ AS_OF = "2026-01-01"
 # The analyst's work on top of the shipped codebook: evidence, an assessment citing
 # it, a retraction, a deadline revision and a codebook edit (a history record).
 POPULATE = """
-import datetime, django
+import datetime, io, django
 django.setup()
 from django.core.management import call_command
 from django.contrib.auth import get_user_model
 from declarations import services
 from declarations.models import Commitment
 
-call_command("migrate", interactive=False, verbosity=0)
-call_command("loaddata", "astana_2005", verbosity=0)
+call_command("bootstrap", stdout=io.StringIO())  # the codebook and its record
 call_command("create_user", "amina", "--role", "analyst", "--password-file", PASSWORD)
 analyst = get_user_model().objects.get(username="amina")
 commitment = Commitment.objects.get(reference="AST2005-06")

@@ -143,6 +143,51 @@ def test_the_reader_shows_each_status_as_of_the_date(client, declaration):
     assert "?as_of=2006-05-31" in before.content.decode()
 
 
+def test_the_reader_shows_each_paragraphs_coding_note_escaped(client, declaration):
+    decl, first, *_ = declaration
+    first.coding_note = "Preamble: <i>no one</i> is asked to act."
+    first.save()
+    html = client.get(decl.get_absolute_url()).content.decode()
+    assert (
+        '<p class="coding-note" id="note-p1"><span class="label">Coding note, '
+        "paragraph 1:</span> Preamble: &lt;i&gt;no one&lt;/i&gt; is asked to act.</p>"
+    ) in html
+    assert 'id="note-p2"' not in html  # no note, nothing shown
+
+
+def test_paragraphs_with_no_commitment_and_no_note_are_unexplained(declaration):
+    decl, first, *_ = declaration
+    assert list(decl.paragraphs.unexplained()) == [first]
+    first.coding_note = "Preamble."
+    first.save()
+    assert not decl.paragraphs.unexplained().exists()
+
+
+def test_an_editor_writes_a_coding_note_in_the_admin(client, superuser, declaration):
+    first = declaration[1]
+    client.force_login(superuser)
+    url = reverse("admin:declarations_paragraph_change", args=[first.pk])
+    form = client.get(url)
+    assert 'name="coding_note"' in form.content.decode()
+    response = client.post(
+        url,
+        {
+            "declaration": first.declaration_id,
+            "number": 1,
+            "section": 1,
+            "text": first.text,
+            "coding_note": "Preamble: no act is promised.",
+        },
+    )
+    assert response.status_code == 302
+    first.refresh_from_db()
+    assert first.coding_note == "Preamble: no act is promised."
+    unexplained = client.get(
+        reverse("admin:declarations_paragraph_changelist"), {"coding": "unexplained"}
+    )
+    assert unexplained.context["cl"].result_count == 0
+
+
 def test_the_reader_groups_paragraphs_into_sections(client, declaration):
     html = client.get(declaration[0].get_absolute_url()).content.decode()
     assert html.count('class="reader-section"') == 2

@@ -158,6 +158,9 @@ UNTOUCHED = {
     "reference_prefix",
     "content_hash",
     "source_url",
+    "archived_url",
+    "source_language",
+    "record_key",
     "retraction_reason",
 }
 
@@ -224,6 +227,7 @@ def hostile_codebook():
             commitment=commitment,
             logged_by=analyst,
             source_url='https://example.org/?q="><script>alert(1)</script>',
+            archived_url='https://web.archive.org/?q="><script>alert(2)</script>',
         )
     )
     retracted = EvidenceFactory(commitment=commitment, logged_by=analyst)

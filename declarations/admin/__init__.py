@@ -141,7 +141,7 @@ class ReadOnlyMixin:
 class ParagraphInline(admin.TabularInline):
     model = Paragraph
     extra = 0
-    fields = ["number", "section", "text"]
+    fields = ["number", "section", "text", "coding_note"]
     ordering = ["number"]
 
 
@@ -207,13 +207,34 @@ class DeclarationAdmin(DerivesFromTheCodebook, SimpleHistoryAdmin):
         return list(obj.commitments.values_list("pk", flat=True))
 
 
+class CodingNoteFilter(admin.SimpleListFilter):
+    """Paragraphs still to be explained: no commitment and no coding note."""
+
+    title = "coding"
+    parameter_name = "coding"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("unexplained", "No commitment and no note"),
+            ("noted", "With a coding note"),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "unexplained":
+            return queryset.unexplained()
+        if self.value() == "noted":
+            return queryset.exclude(coding_note="")
+        return queryset
+
+
 @admin.register(Paragraph)
 class ParagraphAdmin(DerivesFromTheCodebook, admin.ModelAdmin):
     form = FreshForm
-    list_display = ["__str__", "declaration", "section", "text"]
-    list_filter = ["declaration"]
+    list_display = ["__str__", "declaration", "section", "text", "coding_note"]
+    list_filter = ["declaration", CodingNoteFilter]
     list_select_related = ["declaration"]
-    search_fields = ["text", "declaration__title"]
+    search_fields = ["text", "coding_note", "declaration__title"]
+    fields = ["declaration", "number", "section", "text", "coding_note"]
     ordering = ["declaration", "number"]
 
     def affected(self, obj):
@@ -344,7 +365,9 @@ class EvidenceInline(ReadOnlyMixin, admin.TabularInline):
         "summary",
         "source_title",
         "source_url",
+        "source_language",
         "direction",
+        "confidence",
         "logged_by",
         "retracted_at",
     ]

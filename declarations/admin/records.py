@@ -73,11 +73,18 @@ class EvidenceAdmin(IndexedSearch, ReadOnlyMixin, admin.ModelAdmin):
         "event_date",
         "summary",
         "source_title",
+        "source_language",
         "direction",
+        "confidence",
         "logged_by",
         "is_retracted",
     ]
-    list_filter = ["direction", RecordDeclarationFilter]
+    list_filter = [
+        "direction",
+        "confidence",
+        "source_language",
+        RecordDeclarationFilter,
+    ]
     list_select_related = ["commitment", "logged_by"]
     search_fields = ["summary", "source_title"]
     search_help_text = (

@@ -50,90 +50,275 @@ def revoke_editors(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('declarations', '0006_derived_state'),
+        ("declarations", "0006_derived_state"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='body',
-            name='aliases',
-            field=models.TextField(blank=True, help_text="Other names the texts use for it, one a line (e.g. 'heads of government' for the Council of Heads of Government). The proposer matches them as it matches the name and short name."),
+            model_name="body",
+            name="aliases",
+            field=models.TextField(
+                blank=True,
+                help_text="Other names the texts use for it, one a line (e.g. 'heads of government' for the Council of Heads of Government). The proposer matches them as it matches the name and short name.",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalbody',
-            name='aliases',
-            field=models.TextField(blank=True, help_text="Other names the texts use for it, one a line (e.g. 'heads of government' for the Council of Heads of Government). The proposer matches them as it matches the name and short name."),
+            model_name="historicalbody",
+            name="aliases",
+            field=models.TextField(
+                blank=True,
+                help_text="Other names the texts use for it, one a line (e.g. 'heads of government' for the Council of Heads of Government). The proposer matches them as it matches the name and short name.",
+            ),
         ),
         migrations.CreateModel(
-            name='CommitmentProposal',
+            name="CommitmentProposal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('quote', models.TextField(help_text='Verbatim, exactly as in the paragraph.')),
-                ('title', models.CharField(max_length=300)),
-                ('theme', models.CharField(max_length=100)),
-                ('kind', models.CharField(choices=[('decision', 'Decision or agreement'), ('pledge', 'Pledge to act'), ('call', 'Call on others')], default='pledge', max_length=10)),
-                ('deadline_wording', models.CharField(blank=True, max_length=300)),
-                ('deadline_kind', models.CharField(choices=[('calendar', 'Calendar date or period'), ('event', 'Event'), ('vague', 'Vague'), ('none', 'None')], default='none', max_length=10)),
-                ('deadline_event', models.CharField(blank=True, max_length=300)),
-                ('deadline_earliest', models.DateField(blank=True, null=True)),
-                ('deadline_latest', models.DateField(blank=True, null=True)),
-                ('deadline_precision', models.CharField(blank=True, choices=[('day', 'Day'), ('month', 'Month'), ('season', 'Season'), ('quarter', 'Quarter'), ('half', 'Half year'), ('year', 'Year')], max_length=10)),
-                ('deadline_note', models.TextField(blank=True)),
-                ('note', models.TextField(blank=True, help_text='How the proposer read the text.')),
-                ('proposed_at', models.DateTimeField(auto_now_add=True)),
-                ('status', models.CharField(choices=[('pending', 'Pending'), ('accepted', 'Accepted'), ('rejected', 'Rejected')], db_index=True, default='pending', max_length=10)),
-                ('reason', models.TextField(blank=True, help_text='Why it was rejected (required to reject).')),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('commitment', models.OneToOneField(blank=True, help_text='The commitment its acceptance created.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='proposal', to='declarations.commitment')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='decided_proposals', to=settings.AUTH_USER_MODEL)),
-                ('declaration', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='proposals', to='declarations.declaration')),
-                ('paragraph', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='proposals', to='declarations.paragraph')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "quote",
+                    models.TextField(
+                        help_text="Verbatim, exactly as in the paragraph."
+                    ),
+                ),
+                ("title", models.CharField(max_length=300)),
+                ("theme", models.CharField(max_length=100)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("decision", "Decision or agreement"),
+                            ("pledge", "Pledge to act"),
+                            ("call", "Call on others"),
+                        ],
+                        default="pledge",
+                        max_length=10,
+                    ),
+                ),
+                ("deadline_wording", models.CharField(blank=True, max_length=300)),
+                (
+                    "deadline_kind",
+                    models.CharField(
+                        choices=[
+                            ("calendar", "Calendar date or period"),
+                            ("event", "Event"),
+                            ("vague", "Vague"),
+                            ("none", "None"),
+                        ],
+                        default="none",
+                        max_length=10,
+                    ),
+                ),
+                ("deadline_event", models.CharField(blank=True, max_length=300)),
+                ("deadline_earliest", models.DateField(blank=True, null=True)),
+                ("deadline_latest", models.DateField(blank=True, null=True)),
+                (
+                    "deadline_precision",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("day", "Day"),
+                            ("month", "Month"),
+                            ("season", "Season"),
+                            ("quarter", "Quarter"),
+                            ("half", "Half year"),
+                            ("year", "Year"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("deadline_note", models.TextField(blank=True)),
+                (
+                    "note",
+                    models.TextField(
+                        blank=True, help_text="How the proposer read the text."
+                    ),
+                ),
+                ("proposed_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Pending"),
+                            ("accepted", "Accepted"),
+                            ("rejected", "Rejected"),
+                        ],
+                        db_index=True,
+                        default="pending",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "reason",
+                    models.TextField(
+                        blank=True,
+                        help_text="Why it was rejected (required to reject).",
+                    ),
+                ),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "commitment",
+                    models.OneToOneField(
+                        blank=True,
+                        help_text="The commitment its acceptance created.",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="proposal",
+                        to="declarations.commitment",
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="decided_proposals",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "declaration",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="proposals",
+                        to="declarations.declaration",
+                    ),
+                ),
+                (
+                    "paragraph",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="proposals",
+                        to="declarations.paragraph",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'proposed commitment',
-                'ordering': ['declaration', 'paragraph__number', 'pk'],
+                "verbose_name": "proposed commitment",
+                "ordering": ["declaration", "paragraph__number", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='ProposedBody',
+            name="ProposedBody",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(help_text='The body as proposed.', max_length=200)),
-                ('role', models.CharField(choices=[('responsible', 'Responsible'), ('supporting', 'Supporting'), ('addressee', 'Addressee')], max_length=12)),
-                ('body', models.ForeignKey(blank=True, help_text='Empty when the body is not in the registry yet: add it, or remove this row, before accepting.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='proposal_links', to='declarations.body')),
-                ('proposal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='bodies', to='declarations.commitmentproposal')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(help_text="The body as proposed.", max_length=200),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("responsible", "Responsible"),
+                            ("supporting", "Supporting"),
+                            ("addressee", "Addressee"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "body",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Empty when the body is not in the registry yet: add it, or remove this row, before accepting.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="proposal_links",
+                        to="declarations.body",
+                    ),
+                ),
+                (
+                    "proposal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="bodies",
+                        to="declarations.commitmentproposal",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'body of a proposal',
-                'ordering': ['proposal', 'pk'],
+                "verbose_name": "body of a proposal",
+                "ordering": ["proposal", "pk"],
             },
         ),
         migrations.AddConstraint(
-            model_name='commitmentproposal',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['pending', 'accepted', 'rejected'])), name='proposal_status_valid'),
+            model_name="commitmentproposal",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["pending", "accepted", "rejected"])),
+                name="proposal_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='commitmentproposal',
-            constraint=models.CheckConstraint(condition=models.Q(('status', 'pending'), models.Q(('decided_at__isnull', False), ('decided_by__isnull', False)), _connector='OR'), name='proposal_decided_by_someone', violation_error_message='A decided proposal records who decided and when.'),
+            model_name="commitmentproposal",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("status", "pending"),
+                    models.Q(
+                        ("decided_at__isnull", False), ("decided_by__isnull", False)
+                    ),
+                    _connector="OR",
+                ),
+                name="proposal_decided_by_someone",
+                violation_error_message="A decided proposal records who decided and when.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='commitmentproposal',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'rejected'), _negated=True), models.Q(('reason', ''), _negated=True), _connector='OR'), name='proposal_rejected_with_reason', violation_error_message='A rejection needs its reason.'),
+            model_name="commitmentproposal",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "rejected"), _negated=True),
+                    models.Q(("reason", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="proposal_rejected_with_reason",
+                violation_error_message="A rejection needs its reason.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='commitmentproposal',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('quote', ''), _negated=True), models.Q(('title', ''), _negated=True)), name='proposal_has_quote_and_title'),
+            model_name="commitmentproposal",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("quote", ""), _negated=True),
+                    models.Q(("title", ""), _negated=True),
+                ),
+                name="proposal_has_quote_and_title",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='proposedbody',
-            constraint=models.CheckConstraint(condition=models.Q(('role__in', ['responsible', 'supporting', 'addressee'])), name='proposed_body_role_valid'),
+            model_name="proposedbody",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("role__in", ["responsible", "supporting", "addressee"])
+                ),
+                name="proposed_body_role_valid",
+            ),
         ),
         migrations.AddIndex(
-            model_name='commitmentproposal',
-            index=models.Index(condition=models.Q(('status', 'accepted')), fields=['-decided_at', '-id'], name='proposal_accepted'),
+            model_name="commitmentproposal",
+            index=models.Index(
+                condition=models.Q(("status", "accepted")),
+                fields=["-decided_at", "-id"],
+                name="proposal_accepted",
+            ),
         ),
         migrations.RunPython(grant_editors, revoke_editors),
     ]

@@ -4,6 +4,7 @@ import hashlib
 
 from django.apps import apps
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -147,6 +148,13 @@ class Declaration(models.Model):
         return hashlib.sha256(full_text.encode("utf-8")).hexdigest()
 
 
+class ParagraphQuerySet(models.QuerySet):
+    def unexplained(self):
+        """Paragraphs that hold no commitment and carry no note saying why: the
+        coding manual asks for one or the other."""
+        return self.filter(coding_note="", commitments__isnull=True)
+
+
 class Paragraph(models.Model):
     declaration = models.ForeignKey(
         Declaration, on_delete=models.CASCADE, related_name="paragraphs"
@@ -156,6 +164,16 @@ class Paragraph(models.Model):
         default=1, help_text="Groups of paragraphs the text separates by a wider gap."
     )
     text = models.TextField(validators=[refuse_control_characters])
+    coding_note = models.TextField(
+        max_length=4000,
+        blank=True,
+        validators=[refuse_control_characters, MaxLengthValidator(4000)],
+        help_text="How the coding manual was applied here: why the paragraph holds "
+        "no commitment, or how its commitments and bodies were coded. Shown in the "
+        "reader.",
+    )
+
+    objects = ParagraphQuerySet.as_manager()
 
     class Meta:
         ordering = ["declaration", "number"]

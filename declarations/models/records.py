@@ -8,11 +8,13 @@ corrects, and a corrected assessment no longer counts towards any status.
 import re
 
 from django.conf import settings
+from django.conf.locale import LANG_INFO
 from django.contrib.postgres.indexes import OpClass
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxLengthValidator, URLValidator
+from django.core.validators import MaxLengthValidator, RegexValidator, URLValidator
 from django.db import models
-from django.db.models.functions import Upper
+from django.db.models.functions import Lower, Upper
+from django.db.models.lookups import In
 from django.urls import reverse
 from django.utils import timezone
 
@@ -22,6 +24,70 @@ from .indexes import PostgreSQLGinIndex
 from .sources import SourceCheck
 
 http_url = URLValidator(schemes=["http", "https"])
+
+# A source's language as a short code: ISO 639-1 or -3, optionally with a region
+# or script subtag (en, ru, zh, zh-Hans, pt-BR).
+LANGUAGE_CODE = r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$"
+language_code = RegexValidator(
+    LANGUAGE_CODE,
+    "Give the source's language as a short code: en, ru, zh, kk (ISO 639-1).",
+    code="language_code",
+)
+# Names for the codes Django's own table lacks (it names only its locales).
+LANGUAGE_NAMES = {"zh": "Chinese"}
+
+# The key a row of an imported record file carries (import_evidence): stable, so
+# importing the same file again finds what it wrote.
+record_key_format = RegexValidator(
+    r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$",
+    "A record key is letters, digits, '.', '_' or '-', at most 64 (E001, A012).",
+    code="record_key",
+)
+
+
+def record_key_field():
+    return models.CharField(
+        max_length=64,
+        blank=True,
+        validators=[record_key_format],
+        help_text="The key of the row of the record file it was imported from "
+        "(import_evidence); empty for what analysts log on the pages.",
+    )
+
+
+# Words that stand in for a title nobody recorded. A title in square brackets
+# ("[no title in corpus excerpt]") is one too: the database refuses those, and
+# these words, whatever their case.
+PLACEHOLDER_TITLES = (
+    "untitled",
+    "no title",
+    "n/a",
+    "na",
+    "none",
+    "unknown",
+    "tbd",
+    "title",
+)
+
+
+def real_title(value: str) -> None:
+    """A source title is the one the source shows, never a stand-in for it."""
+    title = value.strip()
+    folded = title.casefold()
+    bracketed = title[:1] in "[［" and title[-1:] in "]］"
+    if (
+        bracketed
+        or folded.strip(" .-:;") in PLACEHOLDER_TITLES
+        or "no title" in folded
+        or not re.search(r"\w", title)
+    ):
+        raise ValidationError(
+            f"'{value}' is a placeholder, not a title. Give the title the source "
+            "itself shows (or its first heading); a source without one is not "
+            "logged as evidence.",
+            code="placeholder_title",
+        )
+
 
 # The fewest words a rationale may have: enough to say what the evidence shows.
 RATIONALE_MIN_WORDS = 4
@@ -126,7 +192,9 @@ class Evidence(models.Model):
         validators=[refuse_control_characters, MaxLengthValidator(4000)],
     )
     source_title = models.CharField(
-        max_length=500, validators=[refuse_control_characters]
+        max_length=500,
+        validators=[refuse_control_characters, real_title],
+        help_text="The title the source itself shows (or its first heading).",
     )
     source_publisher = models.CharField(
         max_length=300, blank=True, validators=[refuse_control_characters]
@@ -134,11 +202,35 @@ class Evidence(models.Model):
     source_url = models.URLField(
         max_length=1000, blank=True, validators=[refuse_control_characters, http_url]
     )
-    accessed_on = models.DateField(null=True, blank=True)
+    source_language = models.CharField(
+        "language",
+        max_length=12,
+        blank=True,
+        validators=[language_code],
+        help_text="The language of the source: en, ru, zh, kk ...",
+    )
+    archived_url = models.URLField(
+        "archived copy",
+        max_length=1000,
+        blank=True,
+        validators=[refuse_control_characters, http_url],
+        help_text="An archived copy of the source (web.archive.org, archive.today), "
+        "only where its real address was seen.",
+    )
+    accessed_on = models.DateField(
+        null=True, blank=True, help_text="When the source was read."
+    )
     excerpt = models.TextField(
         max_length=4000,
         validators=[refuse_control_characters, MaxLengthValidator(4000)],
         blank=True,
+    )
+    confidence = models.CharField(
+        max_length=10,
+        choices=Confidence.choices,
+        blank=True,
+        help_text="How sure it is that the event happened as summarised and that "
+        "it bears on this commitment.",
     )
     direction = models.CharField(
         max_length=10, choices=Direction.choices, default=Direction.TOWARD
@@ -165,6 +257,7 @@ class Evidence(models.Model):
         validators=[refuse_control_characters, MaxLengthValidator(2000)],
         blank=True,
     )
+    record_key = record_key_field()
 
     objects = EvidenceQuerySet.as_manager()
 
@@ -189,6 +282,31 @@ class Evidence(models.Model):
                 | models.Q(source_url__startswith="http://")
                 | models.Q(source_url__startswith="https://"),
                 name="evidence_url_is_http",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(archived_url="")
+                | models.Q(archived_url__startswith="http://")
+                | models.Q(archived_url__startswith="https://"),
+                name="evidence_archived_url_is_http",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(confidence="")
+                | models.Q(confidence__in=Confidence.values),
+                name="evidence_confidence_valid",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(
+                    source_title__startswith="[", source_title__endswith="]"
+                )
+                & ~models.Q(In(Lower("source_title"), PLACEHOLDER_TITLES)),
+                name="evidence_title_not_placeholder",
+                violation_error_message="A source title is the source's own, not "
+                "a placeholder.",
+            ),
+            models.UniqueConstraint(
+                fields=["record_key"],
+                condition=~models.Q(record_key=""),
+                name="evidence_record_key_unique",
             ),
             models.CheckConstraint(
                 condition=(
@@ -263,6 +381,13 @@ class Evidence(models.Model):
         """Whether its source did not answer when last checked."""
         check = self.source_check
         return check is not None and not check.reachable
+
+    @property
+    def source_language_name(self) -> str:
+        """The source's language in English words ("Russian"), or its code."""
+        code = self.source_language
+        info = LANG_INFO.get(code) or LANG_INFO.get(code.lower()) or {}
+        return info.get("name") or LANGUAGE_NAMES.get(code.split("-")[0], code)
 
     def clean(self):
         # A month or year is stored as its first day, so lists sort and compare.
@@ -500,6 +625,7 @@ class Assessment(models.Model):
         validators=[refuse_control_characters, MaxLengthValidator(2000)],
         help_text="Why it was returned (required), or a note on approval.",
     )
+    record_key = record_key_field()
 
     objects = AssessmentQuerySet.as_manager()
 
@@ -579,6 +705,11 @@ class Assessment(models.Model):
                 name="assessment_superseded_names_successor",
                 violation_error_message="A superseded assessment names what "
                 "superseded it.",
+            ),
+            models.UniqueConstraint(
+                fields=["record_key"],
+                condition=~models.Q(record_key=""),
+                name="assessment_record_key_unique",
             ),
         ]
         indexes = [

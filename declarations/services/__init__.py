@@ -36,6 +36,7 @@ from .proposals import (
     proposals_for,
     proposals_store,
 )
+from .record_import import RecordImportResult, record_import
 from .records import (
     CORRECTION_POLICY,
     StaleAssessment,
@@ -56,6 +57,7 @@ __all__ = [
     "SUGGEST_THRESHOLD",
     "ImportRefused",
     "ImportResult",
+    "RecordImportResult",
     "StaleAssessment",
     "StaleEdit",
     "assessment_record",
@@ -84,6 +86,7 @@ __all__ = [
     "proposal_reject",
     "proposals_for",
     "proposals_store",
+    "record_import",
     "reference_available",
     "refuse_stale_edit",
     "review_required",

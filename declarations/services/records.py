@@ -95,17 +95,26 @@ def _not_in_future(value: datetime.date, field: str, what: str) -> None:
 
 
 @transaction.atomic
-def evidence_log(*, commitment: Commitment, logged_by, **fields) -> Evidence:
-    """Validate and save one piece of evidence for a commitment."""
+def evidence_log(
+    *, commitment: Commitment, logged_by, derive: bool = True, **fields
+) -> Evidence:
+    """Validate and save one piece of evidence for a commitment.
+
+    ``derive=False`` leaves deriving the commitment's status to the caller, who
+    writes many rows in the same transaction and derives once (``record_import``).
+    """
     commitment = commitment_lock(commitment.pk)
     _refuse_withdrawn(commitment)
     evidence = Evidence(commitment=commitment, logged_by=logged_by, **fields)
-    evidence.full_clean()
+    # The fields' validators say what is wrong; the database holds the check
+    # constraints, and validating them here again would cost a query each.
+    evidence.full_clean(exclude=["commitment", "logged_by"], validate_constraints=False)
     _not_in_future(evidence.event_date, "event_date", "event date")
     if evidence.accessed_on:
         _not_in_future(evidence.accessed_on, "accessed_on", "accessed date")
     evidence.save()
-    status_derive(commitment_ids=[commitment.pk], locked=True)
+    if derive:
+        status_derive(commitment_ids=[commitment.pk], locked=True)
     return evidence
 
 
@@ -203,12 +212,16 @@ def assessment_record(
     superseding_decision: str = "",
     expected_latest_id: object = ...,
     publish: bool | None = None,
+    record_key: str = "",
+    derive: bool = True,
 ) -> Assessment:
     """Append an assessment and derive the commitment's status anew.
 
     It is a draft, counting nowhere the public sees, until another analyst
     approves it (``assessment_review``), unless review is off or ``publish`` says
-    otherwise (the codebook's own assessments). ``expected_latest_id`` is the
+    otherwise (the codebook's own assessments). ``record_key`` is the key of the
+    record file's row it comes from (``record_import``), which passes
+    ``derive=False`` to derive once for the whole file. ``expected_latest_id`` is the
     latest assessment the analyst saw; if another one was recorded since,
     StaleAssessment is raised and nothing is written. The commitment is locked
     for the whole write, so writers of it queue and the second one is refused as
@@ -307,6 +320,7 @@ def assessment_record(
         review=Review.PUBLISHED if publish else Review.DRAFT,
         published_at=now if publish else None,
         coding_round=coding_round,
+        record_key=record_key,
     )
     # The related rows were given as objects, and the database holds the check
     # constraints: validating either again would cost a query each.
@@ -317,7 +331,7 @@ def assessment_record(
     )
     if coding_round is not None:
         coding_round_joined(coding_round, at=now)
-    if publish:
+    if publish and derive:
         status_derive(commitment_ids=[commitment.pk], locked=True)
     return assessment
 

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.views.generic import TemplateView
 
 from .. import intercoder
+from ..manual import coding_manual
 from ..models import (
     Assessment,
     Body,
@@ -128,6 +129,7 @@ class MethodologyView(AsOfMixin, TemplateView):
             link_states=list(LinkState),
             chain_steps=CHAIN_STEPS,
             sub_bodies_note=scorecards.SUB_BODIES_NOTE,
+            coding_manual=coding_manual(),
         )
         return context
 

@@ -55,11 +55,15 @@ def coded_commitments(declaration) -> list[agreement.Coded]:
     return rows
 
 
-def bodies_from_coding(path: Path, slugs: dict) -> dict[str, frozenset]:
+def bodies_from_coding(
+    path: Path, slugs: dict, names: dict | None = None
+) -> dict[str, frozenset]:
     """Each reference's bodies as a coding file in the coding manual's format
     gives them (fixtures/astana_2005_coding.csv: 'slug:role' or
-    'new:Full name|Short name|kind:role', separated by ';'). A new body is
-    compared by its full name without a trailing parenthesis."""
+    'new:Full name|Short name|kind:role', separated by ';'). A new body is the
+    registry's body of that full name (``names``: name to id) once the codebook
+    holds it, else compared by its full name without a trailing parenthesis."""
+    names = names or {}
     try:
         rows = list(csv.DictReader(path.open(encoding="utf-8", newline="")))
     except (OSError, UnicodeDecodeError) as error:
@@ -71,7 +75,9 @@ def bodies_from_coding(path: Path, slugs: dict) -> dict[str, frozenset]:
         links = set()
         for part in filter(None, (row.get("bodies") or "").split(";")):
             who, _, role = part.rpartition(":")
-            if who.startswith("new:"):
+            if who.startswith("new:") and who[4:].split("|")[0] in names:
+                links.add((names[who[4:].split("|")[0]], role))
+            elif who.startswith("new:"):
                 name = re.sub(r"\s*\(.*\)$", "", who[4:].split("|")[0]).strip()
                 links.add((name, role))
             elif who in slugs:
@@ -127,7 +133,9 @@ class Command(BaseCommand):
             from declarations.models import Body
 
             by_reference = bodies_from_coding(
-                coding, dict(Body.objects.values_list("slug", "pk"))
+                coding,
+                dict(Body.objects.values_list("slug", "pk")),
+                dict(Body.objects.values_list("name", "pk")),
             )
             coded = [
                 dataclasses.replace(c, bodies=by_reference.get(c.reference, c.bodies))
