@@ -292,6 +292,11 @@ def test_a_write_through_one_process_shows_at_once_on_the_other(tmp_path, redis_
                 "event_date_precision": "day",
                 "summary": "Seen on the other worker at once.",
                 "source_title": "Wire report",
+                "source_publisher": "Reuters",
+                "source_language": "en",
+                "accessed_on": "2026-11-20",
+                "excerpt": "the ministers met",
+                "confidence": "high",
                 "direction": "toward",
             },
         )

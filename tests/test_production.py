@@ -345,6 +345,11 @@ def evidence_post(production_mode):
         "event_date_precision": "day",
         "summary": "Written during the outage?",
         "source_title": "Wire",
+        "source_publisher": "Reuters",
+        "source_language": "en",
+        "accessed_on": "2026-11-20",
+        "excerpt": "the ministers met",
+        "confidence": "high",
         "direction": "toward",
     }
     return client, url, data

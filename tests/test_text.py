@@ -90,6 +90,11 @@ def test_the_validator_is_one_object_for_migrations():
 NOT_FREE_TEXT = {
     "slug",
     "reference",
+    # Codes and keys, each held to its own pattern (language_code, the import's
+    # key, a former reference) that admits no control character.
+    "source_language",
+    "record_key",
+    "old_reference",
     "reference_prefix",
     "content_hash",
     "kind",
@@ -176,6 +181,11 @@ def test_the_evidence_form_refuses_control_characters(field, value):
         "event_date_precision": "day",
         "summary": "Met.",
         "source_title": "Wire",
+        "source_publisher": "Reuters",
+        "source_language": "en",
+        "accessed_on": "2026-11-20",
+        "excerpt": "the ministers met",
+        "confidence": "high",
         "direction": "toward",
         field: value,
     }
@@ -216,6 +226,11 @@ def test_a_control_character_posted_from_the_page_is_refused_and_nothing_written
             "event_date_precision": "day",
             "summary": "Copied from Word:\x0bthe second line",
             "source_title": "Wire",
+            "source_publisher": "Reuters",
+            "source_language": "en",
+            "accessed_on": "2026-11-20",
+            "excerpt": "the ministers met",
+            "confidence": "high",
             "direction": "toward",
         },
     )
@@ -237,6 +252,11 @@ def test_a_text_areas_line_breaks_are_accepted(client):
             "event_date_precision": "day",
             "summary": "First line\r\nsecond line",
             "source_title": "Wire",
+            "source_publisher": "Reuters",
+            "source_language": "en",
+            "accessed_on": "2026-11-20",
+            "excerpt": "the ministers met",
+            "confidence": "high",
             "direction": "toward",
         },
     )

@@ -628,6 +628,7 @@ class EvidenceSerializer(serializers.ModelSerializer):
     )
     event_date_precision = choice(DatePrecision.choices)
     direction = choice(Direction.choices)
+    confidence = choice(Confidence.choices, allow_blank=True)
     logged_by = UserNameField()
     retracted = serializers.BooleanField(source="is_retracted", read_only=True)
     retracted_by = UserNameField()
@@ -645,8 +646,11 @@ class EvidenceSerializer(serializers.ModelSerializer):
             "source_title",
             "source_publisher",
             "source_url",
+            "source_language",
+            "archived_url",
             "accessed_on",
             "excerpt",
+            "confidence",
             "direction",
             "logged_at",
             "logged_by",
@@ -671,8 +675,11 @@ class EvidenceSerializer(serializers.ModelSerializer):
             "source_title": evidence.source_title,
             "source_publisher": evidence.source_publisher,
             "source_url": evidence.source_url,
+            "source_language": evidence.source_language,
+            "archived_url": evidence.archived_url,
             "accessed_on": _date(evidence.accessed_on),
             "excerpt": evidence.excerpt,
+            "confidence": evidence.confidence,
             "direction": evidence.direction,
             "logged_at": _moment(evidence.logged_at),
             "logged_by": _username(evidence.logged_by),

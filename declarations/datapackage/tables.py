@@ -770,9 +770,28 @@ TABLES: tuple[Table, ...] = (
                 "source_url", "source_url", "string", "Its address (http or https)."
             ),
             Column(
+                "source_language",
+                "source_language",
+                "string",
+                "The source's language (a code such as en, ru, zh).",
+            ),
+            Column(
+                "archived_url",
+                "archived_url",
+                "string",
+                "An archived copy of the source, where one exists.",
+            ),
+            Column(
                 "accessed_on", "accessed_on", "date", "When the source was consulted."
             ),
             Column("excerpt", "excerpt", "string", "A verbatim excerpt of the source."),
+            Column(
+                "confidence",
+                "confidence",
+                "string",
+                "How sure the analyst is that the source shows what the summary says.",
+                vocabulary=Confidence,
+            ),
             Column(
                 "direction",
                 "direction",

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from ..text import refuse_control_characters
 from .choices import LinkState, LinkType
 
 # How far the chain on a commitment's page follows links, and how many
@@ -178,7 +179,9 @@ class CommitmentLink(models.Model):
     )
     type = models.CharField(max_length=20, choices=LinkType.choices)
     note = models.TextField(
-        blank=True, help_text="Why they are linked, or how the suggestion was found."
+        blank=True,
+        help_text="Why they are linked, or how the suggestion was found.",
+        validators=[refuse_control_characters],
     )
     state = models.CharField(
         max_length=10,
