@@ -185,6 +185,8 @@ class Generator:
             first_commitment = self._next_pk[Commitment]
             self._write_chunks(plans, evidence_counts, assessment_counts)
             self._reset_sequences()
+            # The derivation's queries are planned on the new rows' statistics.
+            self._analyze(self._written_models())
             # Bulk inserts bypass the services: derive the new commitments' status
             # with the one writer of it, as every other path does.
             status_derive(
@@ -192,15 +194,21 @@ class Generator:
                 if self.append
                 else None
             )
-        if connection.vendor == "postgresql":
-            # Planner statistics for the new rows, as autovacuum would gather later.
-            with connection.cursor() as cursor:
-                for model in (*self._written_models(), StatusPeriod, CommitmentState):
-                    cursor.execute(
-                        f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}"
-                    )
+        self._analyze((StatusPeriod, CommitmentState))
         self.summary.seconds = time.monotonic() - started
         return self.summary
+
+    @staticmethod
+    def _analyze(models) -> None:
+        """Planner statistics for the new rows, as autovacuum would gather later
+        (ANALYZE sees the transaction's own rows)."""
+        if connection.vendor != "postgresql":
+            return
+        with connection.cursor() as cursor:
+            for model in models:
+                cursor.execute(
+                    f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}"
+                )
 
     def take(self, model, count: int = 1) -> int:
         """Reserve ``count`` primary keys of a model; return the first."""
