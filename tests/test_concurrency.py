@@ -66,7 +66,7 @@ def test_current_status_equals_latest_assessment_under_concurrent_writes():
             status=STATUSES[index % len(STATUSES)],
             as_of=datetime.date(2006, 1, 1) + datetime.timedelta(days=index % 5),
             confidence="medium",
-            rationale=f"writer {index}",
+            rationale=f"Recorded by concurrent writer {index}.",
         )
 
     _, errors = run_in_threads(record, 8)
@@ -91,7 +91,7 @@ def test_two_analysts_on_the_same_page_one_wins_one_is_told():
             status=STATUSES[index],
             as_of=datetime.date(2006, 1, 1),
             confidence="high",
-            rationale=f"analyst {index}",
+            rationale=f"Recorded by concurrent analyst {index}.",
             expected_latest_id=seen,
         )
 

@@ -39,6 +39,7 @@ FIRST_DAY = datetime.date(2005, 7, 5)  # the Astana declaration's date
 STALE_TEXT = "Someone assessed this commitment while you were editing"
 UNAVAILABLE_MARK = 'data-page="unavailable"'
 ASSESSABLE = ["not_started", "in_progress", "stalled", "implemented", "abandoned"]
+OPEN = ["not_started", "in_progress", "stalled"]
 # What a TLS proxy in front of gunicorn adds (production settings expect it).
 PROXIED = {"X-Forwarded-Proto": "https", "User-Agent": "tracker-load-test"}
 
@@ -213,9 +214,11 @@ class Analyst(HttpUser):
             "source_title": f"Load test source {token}",
             "source_publisher": "Load test",
             "source_url": f"https://example.org/load/{token}",
+            "source_language": "en",
             "accessed_on": self.today.isoformat(),
-            "excerpt": "",
+            "excerpt": f"Load test excerpt {token}",
             "direction": random.choice(["toward", "against", "neutral"]),
+            "confidence": random.choice(["low", "medium", "high"]),
         }
         self.post("evidence", path, form, token, reference, ())
 
@@ -231,7 +234,8 @@ class Analyst(HttpUser):
         form = {
             "csrfmiddlewaretoken": hidden_value(page, "csrfmiddlewaretoken"),
             "seen_latest": hidden_value(page, "seen_latest"),
-            "status": random.choice(ASSESSABLE),
+            # A closed status stands on evidence: chosen only when some is cited.
+            "status": random.choice(ASSESSABLE if cited else OPEN),
             "as_of": self.day(),
             "confidence": random.choice(["low", "medium", "high"]),
             "rationale": f"Load test assessment {token}",
