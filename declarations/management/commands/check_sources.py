@@ -115,8 +115,7 @@ class Command(BaseCommand):
             if entry.last_reachable_at
             else "never reachable when checked"
         )
-        # Evidence.archived_url is added by the evidence work; read here only.
-        archived = getattr(entry, "archived_url", "")
+        archived = entry.archived_url
         copy = f"archived copy: {archived}" if archived else "no archived copy"
         return (
             f"  {entry.commitment.reference} evidence {entry.pk}: {check.url}: "
