@@ -10,7 +10,7 @@ from django.db.models.signals import post_save
 
 from declarations import services
 from declarations.models import Assessment, Commitment, Evidence, Status
-from tests.factories import CommitmentFactory, UserFactory, state_of
+from tests.factories import CommitmentFactory, EvidenceFactory, UserFactory, state_of
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -58,6 +58,10 @@ def latest_effective(commitment):
 def test_current_status_equals_latest_assessment_under_concurrent_writes():
     commitment = CommitmentFactory()
     user = UserFactory()
+    # "Implemented" stands on evidence: every writer cites the same entry.
+    evidence = EvidenceFactory(
+        commitment=commitment, event_date=datetime.date(2006, 1, 1)
+    )
 
     def record(index):
         return services.assessment_record(
@@ -67,6 +71,7 @@ def test_current_status_equals_latest_assessment_under_concurrent_writes():
             as_of=datetime.date(2006, 1, 1) + datetime.timedelta(days=index % 5),
             confidence="medium",
             rationale=f"Recorded by concurrent writer {index}.",
+            evidence=[evidence],
         )
 
     _, errors = run_in_threads(record, 8)
