@@ -365,9 +365,9 @@ def verify(writes: list[dict]) -> tuple[list[str], dict]:
     since_of = dict(CommitmentState.objects.values_list("commitment_id", "since"))
     for commitment in Commitment.objects.all():
         history = list(
+            # The assessments that count: published ones (drafts wait for review).
             Assessment.objects.filter(commitment=commitment)
-            .overall()
-            .effective()
+            .counting()
             .in_force_order()
             .values_list("status", "as_of")
         )
@@ -520,6 +520,7 @@ def main(argv=None) -> int:
                 "DATABASE_URL",
                 "DJANGO_ALLOWED_HOSTS",
                 "CACHE_URL",
+                "DJANGO_EMAIL_BACKEND",
             )
         }
     )
