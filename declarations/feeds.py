@@ -208,8 +208,12 @@ class DeadlineCalendar(Feed):
 
     def __call__(self, request, *args, **kwargs):
         scope = self.get_object(request)
+        stream = self.stream(scope, request)
+        # The head and the first chunk are read before the response starts, so
+        # an unavailable database answers with the 503 page, not a cut stream.
+        started = [next(stream), next(stream, "")]
         response = StreamingHttpResponse(
-            self.stream(scope, request), content_type=self.feed_type.content_type
+            itertools.chain(started, stream), content_type=self.feed_type.content_type
         )
         response["Content-Disposition"] = 'inline; filename="deadlines.ics"'
         return response

@@ -177,7 +177,9 @@ def test_the_calendar_streams_in_chunks_and_says_the_same(client, monkeypatch):
     # each chunk with one query for its bodies, through one cursor of rows.
     assert chunks[0].startswith(b"BEGIN:VCALENDAR") and b"VEVENT" not in chunks[0]
     assert [chunk.count(b"BEGIN:VEVENT") for chunk in chunks[1:-1]] == [3, 3, 1]
-    assert len(captured) == 1 + 3
+    # The rows query and the first chunk's bodies ran before the response
+    # started (an outage then answers 503); one bodies query per later chunk.
+    assert len(captured) == 3 - 1
 
     # Only the DTSTAMP (the time of writing) may differ.
     def stable(body):
