@@ -389,3 +389,31 @@ def test_the_queue_links_double_coding_and_hides_blind_codings(
     queue = client.get(reverse("declarations:review")).content.decode()
     assert reverse("declarations:coding-rounds") in queue
     assert "Drafts awaiting your review (0)" in queue
+
+
+def test_a_withdrawn_commitments_drafts_leave_the_queue_and_are_not_reviewed(
+    client, commitment, evidence
+):
+    other = CommitmentFactory(reference="AST2005-32", title="Improve RATS")
+    author = member("analyst")
+    withdrawn_draft = draft(commitment, evidence, author)
+    standing_draft = draft(
+        other, EvidenceFactory(commitment=other, event_date=D(2006, 8, 9)), author
+    )
+    editor = member("editor")
+    services.commitment_withdraw(
+        commitment=commitment, by=editor, reason="Coded twice by mistake."
+    )
+    client.force_login(editor)
+    queue = client.get(reverse("declarations:review")).content.decode()
+    assert "AST2005-32" in queue and "AST2005-31" not in queue
+    client.force_login(author)
+    mine = client.get(reverse("declarations:review")).content.decode()
+    assert "AST2005-32" in mine and "AST2005-31" not in mine
+    with pytest.raises(ValidationError, match="withdrawn"):
+        services.assessment_review(
+            assessment=withdrawn_draft, reviewer=editor, approve=True
+        )
+    withdrawn_draft.refresh_from_db()
+    assert withdrawn_draft.review == Review.DRAFT
+    services.assessment_review(assessment=standing_draft, reviewer=editor, approve=True)

@@ -464,11 +464,16 @@ class AssessmentQuerySet(models.QuerySet):
         return self.published().overall().effective()
 
     def awaiting_review(self, reviewer):
-        """Drafts the reviewer may review (anyone's but their own), oldest first.
-        A double-coding round's codings are settled together, not here
-        (``CodingRound.objects.ready_to_settle``)."""
+        """Drafts the reviewer may review (anyone's but their own) on standing
+        commitments, oldest first. A double-coding round's codings are settled
+        together, not here (``CodingRound.objects.ready_to_settle``); a withdrawn
+        commitment's drafts wait for nothing (its record counts nowhere)."""
         return (
-            self.filter(review=Review.DRAFT, coding_round__isnull=True)
+            self.filter(
+                review=Review.DRAFT,
+                coding_round__isnull=True,
+                commitment__withdrawn_at__isnull=True,
+            )
             .exclude(recorded_by=reviewer)
             .select_related("commitment", "recorded_by", "member_state", "corrects")
             .prefetch_related("evidence")

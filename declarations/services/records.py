@@ -388,7 +388,7 @@ def assessment_review(
     commitment_lock(assessment.commitment_id)
     assessment = (
         Assessment.objects.select_related(
-            "recorded_by", "reviewed_by", "corrects", "coding_round"
+            "commitment", "recorded_by", "reviewed_by", "corrects", "coding_round"
         )
         .prefetch_related("evidence")
         .get(pk=assessment.pk)
@@ -412,6 +412,12 @@ def assessment_review(
             + (f" by {who}" if who else "")
             + f"{when}. Nothing was changed.",
             code="already_reviewed",
+        )
+    if assessment.commitment.withdrawn_at is not None:
+        raise ValidationError(
+            "The commitment was withdrawn: its assessments count nowhere and are "
+            "not reviewed. Nothing was changed.",
+            code="withdrawn",
         )
     if assessment.coding_round_id is not None and not settling:
         raise ValidationError(

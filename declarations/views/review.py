@@ -33,9 +33,9 @@ class ReviewQueueView(PermissionRequiredMixin, TemplateView):
             "commitment", "recorded_by", "reviewed_by", "member_state"
         )
         to_review = Assessment.objects.awaiting_review(user)
-        mine = assessments.filter(recorded_by=user, review=Review.DRAFT).order_by(
-            "recorded_at", "pk"
-        )
+        mine = assessments.filter(
+            recorded_by=user, review=Review.DRAFT, commitment__withdrawn_at__isnull=True
+        ).order_by("recorded_at", "pk")
         # Returned to me, until I record a newer assessment of the commitment.
         redone = Assessment.objects.filter(
             commitment=OuterRef("commitment"),
@@ -51,6 +51,7 @@ class ReviewQueueView(PermissionRequiredMixin, TemplateView):
         retracted = (
             Assessment.objects.resting_on_retracted_evidence()
             .effective()
+            .filter(commitment__withdrawn_at__isnull=True)
             .select_related("commitment", "recorded_by", "member_state")
             .prefetch_related("evidence")
             .order_by(F("published_at").desc(nulls_last=True), "-pk")
